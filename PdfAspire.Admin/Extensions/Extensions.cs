@@ -1,0 +1,29 @@
+using MudBlazor.Services;
+using PdfAspire.Admin.Queue;
+using PdfAspire.TaskQueue;
+
+namespace PdfAspire.Admin.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        builder.AddTaskQueue();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+
+        // One poller for every open page, instead of one per browser tab.
+        builder.Services.AddSingleton<QueueMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueMonitor>());
+    }
+
+    public static void UseAdminPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+    }
+}

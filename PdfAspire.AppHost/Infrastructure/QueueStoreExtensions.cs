@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PdfAspire.AppHost.Infrastructure;
+
+public static class QueueStoreExtensions
+{
+    /// <summary>The Redis that holds the task queue: Aspire's Redis container, or Debian's redis-server locally.</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddQueueStore(
+        this IDistributedApplicationBuilder builder, string name, RunMode mode, LocalPaths paths) =>
+        mode == RunMode.Containers ? builder.AddRedis(name) : builder.AddLocalRedis(name, paths);
+
+    private static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, LocalPaths paths)
+    {
+        var redis = new LocalRedisResource(name, paths.StateFor(name));
+        var healthCheckKey = $"{name}_check";
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException("redis has no connection string yet"),
+            name: healthCheckKey);
+
+        // Loopback only and no password, as for any developer's local Redis; AOF on, so a restart keeps the queue.
+        return builder.AddResource(redis)
+            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
+            .WithArgs(context =>
+            {
+                context.Args.Add("--port");
+                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--save");
+                context.Args.Add("");
+                context.Args.Add("--appendonly");
+                context.Args.Add("yes");
+                context.Args.Add("--dir");
+                context.Args.Add(redis.WorkingDirectory);
+            })
+            .WithHealthCheck(healthCheckKey);
+    }
+}

@@ -1,0 +1,30 @@
+using PdfAspire.AppHost;
+using PdfAspire.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var mode = builder.SelectRunMode();
+var paths = LocalPaths.From(builder);
+
+// Infrastructure: containers when a container engine answers (and always when publishing), local processes otherwise.
+var redis = builder.AddQueueStore("redis", mode, paths);
+var minio = builder.AddObjectStore("minio", mode, paths);
+var ingest = builder.AddIngestService("go-ingest-service", mode, paths);
+
+// Services
+var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker", launchProfileName: null)
+    .WithWorkerPorts(builder.ExecutionContext)
+    .WithReference(redis).WaitFor(redis)
+    .WithObjectStore(minio)
+    .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitFor(ingest)
+    .WithHttpHealthCheck("/health", endpointName: WorkerPorts.MetricsEndpoint);
+
+// Apps
+builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)
+    .WithHttpEndpoint(name: "http")
+    .WithExternalHttpEndpoints()
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health")
+    .WithParentRelationship(worker);
+
+builder.Build().Run();

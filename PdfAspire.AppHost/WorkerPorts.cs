@@ -1,0 +1,21 @@
+namespace PdfAspire.AppHost;
+
+public static class WorkerPorts
+{
+    public const string GrpcEndpoint = "grpc";
+    public const string MetricsEndpoint = "metrics";
+
+    /// <summary>
+    /// The worker's two listeners. Locally their ports are allocated (so tests and a running copy never collide) and
+    /// passed in GRPC_SERVER_PORT / METRICS_PORT; published, they are the guide's 50052 and 8000.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithWorkerPorts(this IResourceBuilder<ProjectResource> worker, DistributedApplicationExecutionContext context)
+    {
+        int? grpcPort = context.IsPublishMode ? 50052 : null;
+        int? metricsPort = context.IsPublishMode ? 8000 : null;
+        return worker
+            .WithHttpEndpoint(targetPort: grpcPort, name: GrpcEndpoint, env: "GRPC_SERVER_PORT")
+            .WithEndpoint(GrpcEndpoint, endpoint => endpoint.Transport = "http2")
+            .WithHttpEndpoint(targetPort: metricsPort, name: MetricsEndpoint, env: "METRICS_PORT");
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace PdfAspire.TaskQueue;
+
+public static class TaskQueueExtensions
+{
+    /// <summary>The Aspire connection name of the Redis resource.</summary>
+    public const string ConnectionName = "redis";
+
+    /// <summary>
+    /// Connects to the queue's Redis (Aspire's connection string, or the guide's REDIS_URL and REDIS_PASSWORD) and
+    /// registers the validated <see cref="QueueOptions"/> and the <see cref="QueueKeys"/> derived from them.
+    /// </summary>
+    public static TBuilder AddTaskQueue<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        RedisConnection.UseGuideVariables(builder.Configuration, ConnectionName);
+        builder.AddRedisClient(ConnectionName);
+        builder.Services.AddOptions<QueueOptions>()
+            .BindConfiguration("")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new QueueKeys(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
+        return builder;
+    }
+}

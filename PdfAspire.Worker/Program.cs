@@ -1,0 +1,12 @@
+using PdfAspire.Worker.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapWorkerEndpoints();
+
+app.Run();
