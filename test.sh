@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: protobuf lint, generated-code freshness, the Go stub's tests, and the .NET suite
+# (which starts the whole system in local-process mode and drives the admin UI in Chromium).
+set -euo pipefail
+cd "$(dirname "$0")"
+export CONFIGURATION="${CONFIGURATION:-Release}"
+./setup.sh --tests
+
+echo "== buf lint"
+tools/node_modules/.bin/buf lint protos
+
+echo "== generated Go code is current"
+fresh=$(mktemp -d)
+trap 'rm -rf "$fresh"' EXIT
+ingest-stub/generate.sh "$fresh"
+diff -r "$fresh" ingest-stub/gen
+
+echo "== go test (ingest stub)"
+ingest-stub/local.sh test -count=1
+
+echo "== dotnet test"
+results="${TEST_RESULTS_DIR:-$PWD/TestResults}"
+dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
