@@ -19,6 +19,8 @@ echo "== go test (ingest stub)"
 ingest-stub/local.sh test -count=1
 
 echo "== dotnet test"
-results="${TEST_RESULTS_DIR:-$PWD/TestResults}"
+# Browser tests save a screenshot of each admin page under $TEST_RESULTS_DIR/screenshots.
+export TEST_RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
+results="$TEST_RESULTS_DIR"
 dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \
   --results-directory "$results" "$@"

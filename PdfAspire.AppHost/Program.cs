@@ -14,7 +14,7 @@ var ingest = builder.AddIngestService("go-ingest-service", mode, paths);
 // Services
 var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker", launchProfileName: null)
     .WithWorkerPorts(builder.ExecutionContext)
-    .WithReference(redis).WaitFor(redis)
+    .WithQueueStore(redis)
     .WithObjectStore(minio)
     .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitFor(ingest)
     .WithHttpHealthCheck("/health", endpointName: WorkerPorts.MetricsEndpoint);
@@ -23,7 +23,7 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
 builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)
     .WithHttpEndpoint(name: "http")
     .WithExternalHttpEndpoints()
-    .WithReference(redis).WaitFor(redis)
+    .WithQueueStore(redis)
     .WithHttpHealthCheck("/health")
     .WithParentRelationship(worker);
 

@@ -8,6 +8,11 @@ public static class Extensions
 {
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
+        // Aspire runs the project from its folder in the Production environment, where blazor.web.js and MudBlazor's
+        // assets exist only through the build's static web assets manifest; a published image has no such manifest,
+        // and this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
+
         builder.AddTaskQueue();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

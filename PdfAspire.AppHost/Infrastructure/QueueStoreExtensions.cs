@@ -9,6 +9,18 @@ public static class QueueStoreExtensions
         this IDistributedApplicationBuilder builder, string name, RunMode mode, LocalPaths paths) =>
         mode == RunMode.Containers ? builder.AddRedis(name) : builder.AddLocalRedis(name, paths);
 
+    /// <summary>
+    /// Gives a service the queue's connection string and waits for it. Only the connection string: Aspire's Redis
+    /// would also inject REDIS_URI, whose URI-encoded password is an <c>annotated.string</c> in the manifest that
+    /// aspirate cannot translate, and REDIS_PASSWORD, which the guide's Secret supplies in Kubernetes.
+    /// </summary>
+    public static IResourceBuilder<T> WithQueueStore<T>(this IResourceBuilder<T> service, IResourceBuilder<IResourceWithConnectionString> redis)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        service
+            .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
+            .WithReference(redis)
+            .WaitFor(redis);
+
     private static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, LocalPaths paths)
     {
         var redis = new LocalRedisResource(name, paths.StateFor(name));
