@@ -17,7 +17,8 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
     .WithQueueStore(redis)
     .WithObjectStore(minio)
     .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitFor(ingest)
-    .WithHttpHealthCheck("/health", endpointName: WorkerPorts.MetricsEndpoint);
+    .WithHttpHealthCheck("/health", endpointName: WorkerPorts.MetricsEndpoint)
+    .WithSettingsFrom(builder.Configuration, "Worker");
 
 // Apps
 builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)

@@ -7,11 +7,27 @@ namespace PdfAspire.TaskQueue;
 public sealed record QueueKeys(string Pending)
 {
     /// <summary>Tasks a worker has taken and not yet finished (reliable-queue pattern, one list per worker).</summary>
-    public string Processing(string workerId) => $"{Pending}:processing:{workerId}";
+    public string Processing(string workerId) => $"{ProcessingPrefix}{workerId}";
 
-    /// <summary>ZSET of tasks waiting for a retry, scored by due time in Unix milliseconds.</summary>
+    public string ProcessingPrefix => $"{Pending}:processing:";
+
+    /// <summary>ZSET of tasks waiting for a retry (the task JSON), scored by due time in Unix milliseconds.</summary>
     public string Delayed => $"{Pending}:delayed";
 
     /// <summary>HASH of dead letters by task id: tasks that will not be retried without an operator.</summary>
     public string Dead => $"{Pending}:dead";
+
+    /// <summary>ZSET of live workers, scored by when their lease expires (Unix milliseconds).</summary>
+    public string Workers => $"{Pending}:workers";
+
+    /// <summary>HASH describing one worker (host, concurrency, in flight), expiring with its lease.</summary>
+    public string Worker(string workerId) => $"{WorkerPrefix}{workerId}";
+
+    public string WorkerPrefix => $"{Pending}:worker:";
+
+    /// <summary>STRING present while consumption is paused for every worker (its value says who paused, and when).</summary>
+    public string Paused => $"{Pending}:paused";
+
+    /// <summary>HASH with one task's history: attempts, status, worker, timings, last error, result summary.</summary>
+    public string Task(string taskId) => $"{Pending}:task:{taskId}";
 }

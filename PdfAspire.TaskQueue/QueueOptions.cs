@@ -10,6 +10,6 @@ public sealed class QueueOptions
 
     [ConfigurationKeyName("REDIS_QUEUE_NAME")]
     [Required(AllowEmptyStrings = false, ErrorMessage = "REDIS_QUEUE_NAME must not be empty (default: queue:upload_tasks).")]
-    [RegularExpression(@"^[^\s{}]+$", ErrorMessage = "REDIS_QUEUE_NAME must not contain spaces or braces.")]
+    [RegularExpression(@"^[^\s{}*?\[\]]+$", ErrorMessage = "REDIS_QUEUE_NAME must not contain spaces, braces or glob characters (* ? [ ]).")]
     public string Name { get; set; } = DefaultName;
 }

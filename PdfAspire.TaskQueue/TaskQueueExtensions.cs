@@ -22,6 +22,7 @@ public static class TaskQueueExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new QueueKeys(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
+        builder.Services.AddSingleton<ReliableQueue>();
         return builder;
     }
 }

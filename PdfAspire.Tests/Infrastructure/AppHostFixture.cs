@@ -17,11 +17,29 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// What the tests change from the defaults: short retry delays and lease, so retries and reaping happen within a
+    /// test's patience, and a 16 MiB size limit, so a too_large document is cheap to make.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> WorkerSettings = new Dictionary<string, string>
+    {
+        ["RETRY_BASE_DELAY_MS"] = "200",
+        ["RETRY_MAX_DELAY_MS"] = "1000",
+        ["LEASE_TIMEOUT_SECONDS"] = "4",
+        ["MAX_ATTEMPTS"] = "3",
+        ["MAX_DOCUMENT_BYTES"] = (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("pdfaspire-tests-").FullName;
     private DistributedApplication? _app;
     private ConnectionMultiplexer? _redis;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
+
+    public string RedisConnectionString { get; private set; } = "";
+
+    /// <summary>Uploads, queues and watches tasks through the real Redis, S3 server and Go stub.</summary>
+    public PipelineDriver Pipeline { get; private set; } = null!;
 
     public IDatabase Redis => (_redis ?? throw new InvalidOperationException("Redis is not connected.")).GetDatabase();
 
@@ -29,7 +47,8 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PdfAspire_AppHost>(
-            ["PDFASPIRE_RUN_MODE=local", $"PDFASPIRE_STATE_DIR={_stateDirectory}"],
+            ["PDFASPIRE_RUN_MODE=local", $"PDFASPIRE_STATE_DIR={_stateDirectory}",
+             .. WorkerSettings.Select(s => $"Worker:{s.Key}={s.Value}")],
             (options, _) => options.DisableDashboard = true,
             cts.Token);
         builder.Services.AddLogging(logging => logging
@@ -41,15 +60,17 @@ public sealed class AppHostFixture : IAsyncLifetime
         await Task.WhenAll(ResourceNames.Select(name =>
             _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token)));
 
-        var redisConnection = await _app.GetConnectionStringAsync("redis", cts.Token)
+        RedisConnectionString = await _app.GetConnectionStringAsync("redis", cts.Token)
             ?? throw new InvalidOperationException("redis has no connection string");
-        _redis = await ConnectionMultiplexer.ConnectAsync(redisConnection);
+        _redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+        Pipeline = new PipelineDriver(this, _redis);
     }
 
     public Uri Endpoint(string resource, string endpoint) => App.GetEndpoint(resource, endpoint);
 
     public async ValueTask DisposeAsync()
     {
+        Pipeline?.Dispose();
         if (_redis is not null)
         {
             await _redis.DisposeAsync();

@@ -2,7 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PdfAspire.Tests.Infrastructure;
 
-namespace PdfAspire.Tests.System;
+namespace PdfAspire.Tests.Composition;
 
 [Collection(SystemUnderTest.Name)]
 public sealed class SystemStartTests(AppHostFixture system)

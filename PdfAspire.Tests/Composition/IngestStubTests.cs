@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using PdfAspire.Ingest.V1;
 using PdfAspire.Tests.Infrastructure;
 
-namespace PdfAspire.Tests.System;
+namespace PdfAspire.Tests.Composition;
 
 [Collection(SystemUnderTest.Name)]
 public sealed class IngestStubTests(AppHostFixture system)

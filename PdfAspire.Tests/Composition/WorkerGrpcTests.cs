@@ -2,7 +2,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using PdfAspire.Tests.Infrastructure;
 
-namespace PdfAspire.Tests.System;
+namespace PdfAspire.Tests.Composition;
 
 [Collection(SystemUnderTest.Name)]
 public sealed class WorkerGrpcTests(AppHostFixture system)

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace PdfAspire.TaskQueue;
+
+/// <summary>
+/// A task that will not be retried without an operator, as stored in <see cref="QueueKeys.Dead"/>. The raw payload is
+/// kept verbatim, so a retry re-queues exactly what the producer sent (a malformed one included, once fixed).
+/// </summary>
+public sealed record DeadLetter
+{
+    public required string TaskId { get; init; }
+    public required string Payload { get; init; }
+    public required string Category { get; init; }
+    public required string Message { get; init; }
+    public int Attempts { get; init; }
+    public string? FileName { get; init; }
+    public string? ObjectKey { get; init; }
+    public string? WorkerId { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+    public DateTimeOffset? FirstAttemptAt { get; init; }
+    public required DateTimeOffset FailedAt { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DeadLetter))]
+public sealed partial class DeadLetterJsonContext : JsonSerializerContext;

@@ -1,0 +1,50 @@
+namespace PdfAspire.TaskQueue;
+
+/// <summary>
+/// The multi-key moves that must be atomic, as Lua. Redis runs a script without interleaving, so two workers reaping
+/// or promoting at once cannot move a task twice. (Standalone Redis, as the guide deploys: the derived key names are
+/// built inside the scripts.)
+/// </summary>
+internal static class QueueScripts
+{
+    /// <summary>KEYS: delayed, pending. ARGV: now (ms), batch size. Moves due retries to the back of pending.</summary>
+    public const string PromoteDue = """
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        for _, payload in ipairs(due) do
+          redis.call('ZREM', KEYS[1], payload)
+          redis.call('LPUSH', KEYS[2], payload)
+        end
+        return #due
+        """;
+
+    /// <summary>
+    /// KEYS: workers, pending. ARGV: now (ms), processing prefix, worker-info prefix, then ids of orphaned lists.
+    /// Returns every in-flight task of each worker whose lease expired (and of each orphan) to the front of pending.
+    /// </summary>
+    public const string ReapWorkers = """
+        local workers = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        for i = 4, #ARGV do table.insert(workers, ARGV[i]) end
+        local moved = 0
+        for _, worker in ipairs(workers) do
+          local list = ARGV[2] .. worker
+          while redis.call('LMOVE', list, KEYS[2], 'RIGHT', 'RIGHT') do moved = moved + 1 end
+          redis.call('ZREM', KEYS[1], worker)
+          redis.call('DEL', ARGV[3] .. worker)
+        end
+        return moved
+        """;
+
+    /// <summary>
+    /// KEYS: dead, pending, task record. ARGV: task id. Re-queues one dead letter's payload and removes the letter in one
+    /// step, so a retry clicked twice, or by two operators, queues the task once.
+    /// </summary>
+    public const string RetryDead = """
+        local letter = redis.call('HGET', KEYS[1], ARGV[1])
+        if not letter then return 0 end
+        local payload = cjson.decode(letter)['payload']
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        redis.call('LPUSH', KEYS[2], payload)
+        redis.call('HSET', KEYS[3], 'status', 'pending', 'attempts', 0, 'infrastructure_retries', 0)
+        return 1
+        """;
+}

@@ -1,0 +1,140 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Amazon.S3;
+using Amazon.S3.Model;
+using PdfAspire.Storage;
+using PdfAspire.TaskQueue;
+using StackExchange.Redis;
+
+namespace PdfAspire.Tests.Infrastructure;
+
+/// <summary>Drives the running system as a producer and an observer would: S3 uploads, Redis tasks, the stub's listing.</summary>
+public sealed class PipelineDriver : IDisposable
+{
+    public const string Bucket = StorageOptions.DefaultBucket;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly HttpClient _stub;
+
+    public PipelineDriver(AppHostFixture system, IConnectionMultiplexer redis)
+    {
+        _redis = redis;
+        _stub = new HttpClient { BaseAddress = system.Endpoint("go-ingest-service", "http") };
+        StorageEndpoint = system.Endpoint("minio", "api");
+        S3 = StorageExtensions.CreateClient(new StorageOptions { Endpoint = StorageEndpoint.ToString(), AccessId = "S3RVER", AccessKey = "S3RVER" });
+        Queue = new ReliableQueue(redis, Keys);
+    }
+
+    public Uri StorageEndpoint { get; }
+
+    public IAmazonS3 S3 { get; }
+
+    public QueueKeys Keys { get; } = new(QueueOptions.DefaultName);
+
+    public ReliableQueue Queue { get; }
+
+    public IDatabase Redis => _redis.GetDatabase();
+
+    public static string NewTaskId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    public async Task UploadAsync(string key, byte[] content)
+    {
+        using var body = new MemoryStream(content);
+        // s3rver stores chunk-signed bodies verbatim; plain signing keeps the object byte-for-byte.
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, InputStream = body, UseChunkEncoding = false },
+            TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Uploads the PDF and queues a task for it, as the admin's upload does.</summary>
+    public async Task<string> SubmitAsync(string prefix, byte[] content, string fileName = "document.pdf")
+    {
+        var taskId = NewTaskId(prefix);
+        var key = $"{prefix}/{taskId}/{fileName}";
+        await UploadAsync(key, content);
+        await EnqueueAsync(new UploadTask { TaskId = taskId, Bucket = Bucket, ObjectKey = key, FileName = fileName, SubmittedAt = DateTimeOffset.UtcNow });
+        return taskId;
+    }
+
+    public Task EnqueueAsync(UploadTask task) => EnqueueRawAsync(JsonSerializer.Serialize(task, TaskQueueJsonContext.Default.UploadTask));
+
+    public Task EnqueueRawAsync(string payload) => Redis.ListLeftPushAsync(Keys.Pending, payload);
+
+    public async Task<StoredResult?> ResultAsync(string taskId)
+    {
+        using var response = await _stub.GetAsync($"/results/{Uri.EscapeDataString(taskId)}", TestContext.Current.CancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<StoredResult>(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, ResultSummary>> ResultsAsync(IReadOnlyCollection<string> taskIds)
+    {
+        var all = await _stub.GetFromJsonAsync<List<ResultSummary>>("/results", TestContext.Current.CancellationToken);
+        return all!.Where(r => taskIds.Contains(r.TaskId)).ToDictionary(r => r.TaskId);
+    }
+
+    /// <summary>Waits until ingest holds a result for every one of <paramref name="taskIds"/>.</summary>
+    public Task<IReadOnlyDictionary<string, ResultSummary>> WaitForResultsAsync(IReadOnlyCollection<string> taskIds, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => ResultsAsync(taskIds), r => r.Count == taskIds.Count, timeout,
+            $"{taskIds.Count} results at ingest");
+
+    public async Task<DeadLetter?> DeadLetterAsync(string taskId)
+    {
+        var json = await Redis.HashGetAsync(Keys.Dead, taskId);
+        return json.IsNull ? null : JsonSerializer.Deserialize((string)json!, DeadLetterJsonContext.Default.DeadLetter);
+    }
+
+    public async Task<DeadLetter> WaitForDeadLetterAsync(string taskId, TimeSpan timeout) =>
+        (await Eventually.ValueAsync(() => DeadLetterAsync(taskId), d => d is not null, timeout, $"dead letter {taskId}"))!;
+
+    public async Task<HashEntry[]> TaskRecordAsync(string taskId) => await Redis.HashGetAllAsync(Keys.Task(taskId));
+
+    /// <summary>Pauses consumption and waits until every live worker reports that it has stopped taking tasks.</summary>
+    public async Task PauseAllWorkersAsync(TimeSpan timeout)
+    {
+        await Queue.PauseAsync("tests", DateTimeOffset.UtcNow);
+        await Eventually.TrueAsync(async () =>
+        {
+            var live = await Redis.SortedSetRangeByScoreAsync(Keys.Workers, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var paused = await Task.WhenAll(live.Select(w => Redis.HashGetAsync(Keys.Worker(w!), "paused")));
+            return live.Length > 0 && paused.All(p => p == "1");
+        }, timeout, "every worker to report paused");
+    }
+
+    public async Task SetIngestFaultsAsync(double failureRate, int latencyMs)
+    {
+        using var response = await _stub.PutAsJsonAsync("/faults", new { failure_rate = failureRate, latency_ms = latencyMs },
+            TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public void Dispose()
+    {
+        _stub.Dispose();
+        S3.Dispose();
+    }
+}
+
+public sealed record ResultSummary(
+    [property: JsonPropertyName("task_id")] string TaskId,
+    [property: JsonPropertyName("object_key")] string ObjectKey,
+    [property: JsonPropertyName("page_count")] int PageCount,
+    [property: JsonPropertyName("failed_pages")] int FailedPages,
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("worker_id")] string WorkerId,
+    [property: JsonPropertyName("attempt")] int Attempt,
+    [property: JsonPropertyName("deliveries")] int Deliveries);
+
+/// <summary>One stored SubmitResult in protobuf JSON (field names as in the .proto), with its delivery count.</summary>
+public sealed record StoredResult(
+    [property: JsonPropertyName("deliveries")] int Deliveries,
+    [property: JsonPropertyName("request")] JsonElement Request)
+{
+    public IReadOnlyList<string> PageTexts =>
+        [.. Request.GetProperty("document").GetProperty("pages").EnumerateArray()
+            .Select(p => p.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")];
+}

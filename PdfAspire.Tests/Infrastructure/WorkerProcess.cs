@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace PdfAspire.Tests.Infrastructure;
+
+/// <summary>
+/// An extra worker process beside the AppHost's, connected to the same Redis, S3 server and stub, that a test can
+/// SIGKILL or SIGTERM as Kubernetes would.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly HttpClient _http;
+
+    private WorkerProcess(string id, Process process, int metricsPort)
+    {
+        Id = id;
+        _process = process;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Id { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<WorkerProcess> StartAsync(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var id = $"{idPrefix}-{Guid.NewGuid():N}"[..32];
+        var metricsPort = FreePort();
+        var start = new ProcessStartInfo("dotnet", [WorkerAssembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(WorkerAssembly())!,
+        };
+        var environment = new Dictionary<string, string>(AppHostFixture.WorkerSettings)
+        {
+            ["ConnectionStrings__redis"] = system.RedisConnectionString,
+            ["BUCKET_ENDPOINT"] = system.Pipeline.StorageEndpoint.ToString(),
+            ["BUCKET_ACCESS_ID"] = "S3RVER",
+            ["BUCKET_ACCESS_KEY"] = "S3RVER",
+            ["GO_GRPC_INGEST_ADDR"] = system.Endpoint("go-ingest-service", "grpc").ToString(),
+            ["GRPC_SERVER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["METRICS_PORT"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["WORKER_ID"] = id,
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var worker = new WorkerProcess(id, Process.Start(start)!, metricsPort);
+        await Eventually.TrueAsync(worker.IsHealthyAsync, TimeSpan.FromSeconds(60), $"worker {id} healthy");
+        return worker;
+    }
+
+    /// <summary>SIGKILL: no chance to clean up, as with an OOM kill or a lost node.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as Kubernetes sends before a pod stops.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    public async Task<string> MetricsAsync() => await _http.GetStringAsync("/metrics");
+
+    private async Task<bool> IsHealthyAsync()
+    {
+        if (_process.HasExited)
+        {
+            Assert.Fail($"worker exited with {_process.ExitCode}:\n{Output}");
+        }
+        try
+        {
+            using var response = await _http.GetAsync("/health");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string WorkerAssembly()
+    {
+        var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var root = Path.GetDirectoryName(Projects.PdfAspire_AppHost.ProjectPath)!;
+        return Path.GetFullPath(Path.Combine(root, "..", "PdfAspire.Worker", "bin", configuration, "net10.0", "PdfAspire.Worker.dll"));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _http.Dispose();
+    }
+}

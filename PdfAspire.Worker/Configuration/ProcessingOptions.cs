@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PdfAspire.Worker.Configuration;
+
+/// <summary>How the worker takes, limits and retries tasks. Every limit has a default that suits the guide's profiles.</summary>
+public sealed class ProcessingOptions
+{
+    /// <summary>Tasks processed at once by this worker; default: one per processor.</summary>
+    [ConfigurationKeyName("WORKER_CONCURRENCY")]
+    [Range(1, 256, ErrorMessage = "WORKER_CONCURRENCY must be between 1 and 256 (default: the processor count).")]
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Document attempts (timeouts, parser faults, worker crashes) before a task becomes a dead letter.</summary>
+    [ConfigurationKeyName("MAX_ATTEMPTS")]
+    [Range(1, 100, ErrorMessage = "MAX_ATTEMPTS must be between 1 and 100 (default 3).")]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Retries for ingest or storage outages, which do not use up attempts, before a dead letter.</summary>
+    [ConfigurationKeyName("MAX_INFRASTRUCTURE_RETRIES")]
+    [Range(1, 10_000, ErrorMessage = "MAX_INFRASTRUCTURE_RETRIES must be between 1 and 10000 (default 100).")]
+    public int MaxInfrastructureRetries { get; set; } = 100;
+
+    [ConfigurationKeyName("MAX_DOCUMENT_BYTES")]
+    [Range(1024, 2L << 30, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
+    public long MaxDocumentBytes { get; set; } = 100L << 20;
+
+    [ConfigurationKeyName("MAX_PAGES")]
+    [Range(1, 1_000_000, ErrorMessage = "MAX_PAGES must be between 1 and 1000000 (default 5000).")]
+    public int MaxPages { get; set; } = 5000;
+
+    /// <summary>Download plus extraction of one document; past it the attempt fails as <c>timeout</c>.</summary>
+    [ConfigurationKeyName("DOCUMENT_TIMEOUT_SECONDS")]
+    [Range(1, 3600, ErrorMessage = "DOCUMENT_TIMEOUT_SECONDS must be between 1 and 3600 (default 120).")]
+    public int DocumentTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>First retry delay; each further retry doubles it (with jitter) up to the maximum.</summary>
+    [ConfigurationKeyName("RETRY_BASE_DELAY_MS")]
+    [Range(10, 3_600_000, ErrorMessage = "RETRY_BASE_DELAY_MS must be between 10 and 3600000 (default 2000).")]
+    public int RetryBaseDelayMs { get; set; } = 2000;
+
+    [ConfigurationKeyName("RETRY_MAX_DELAY_MS")]
+    [Range(10, 86_400_000, ErrorMessage = "RETRY_MAX_DELAY_MS must be between 10 and 86400000 (default 300000).")]
+    public int RetryMaxDelayMs { get; set; } = 300_000;
+
+    /// <summary>A worker silent for this long is presumed dead, and its in-flight tasks go back to pending.</summary>
+    [ConfigurationKeyName("LEASE_TIMEOUT_SECONDS")]
+    [Range(3, 3600, ErrorMessage = "LEASE_TIMEOUT_SECONDS must be between 3 and 3600 (default 30).")]
+    public int LeaseTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>On SIGTERM, how long in-flight tasks may run before they are returned to pending.</summary>
+    [ConfigurationKeyName("SHUTDOWN_GRACE_SECONDS")]
+    [Range(0, 3600, ErrorMessage = "SHUTDOWN_GRACE_SECONDS must be between 0 and 3600 (default 25).")]
+    public int ShutdownGraceSeconds { get; set; } = 25;
+
+    public TimeSpan DocumentTimeout => TimeSpan.FromSeconds(DocumentTimeoutSeconds);
+    public TimeSpan LeaseTimeout => TimeSpan.FromSeconds(LeaseTimeoutSeconds);
+    public TimeSpan ShutdownGrace => TimeSpan.FromSeconds(ShutdownGraceSeconds);
+}

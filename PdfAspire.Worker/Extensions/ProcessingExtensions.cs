@@ -1,0 +1,42 @@
+using Microsoft.IO;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Extraction;
+using PdfAspire.Worker.Processing;
+using PdfAspire.Worker.Queue;
+using PdfAspire.Worker.Storage;
+using PdfAspire.Worker.Telemetry;
+
+namespace PdfAspire.Worker.Extensions;
+
+public static class ProcessingExtensions
+{
+    /// <summary>The queue consumer, its housekeeping, and what one task needs: reading, extraction, retries, metrics.</summary>
+    public static void AddTaskProcessing(this WebApplicationBuilder builder, WorkerOptions worker, ProcessingOptions processing)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new WorkerIdentity(worker.WorkerId, DateTimeOffset.UtcNow));
+        services.AddSingleton(new RecyclableMemoryStreamManager(new RecyclableMemoryStreamManager.Options
+        {
+            // Pool up to twice the concurrency's worth of typical (<= 16 MiB) documents; larger ones are not pooled.
+            MaximumLargePoolFreeBytes = 2L * processing.Concurrency * (16 << 20),
+            MaximumSmallPoolFreeBytes = 64L << 20,
+        }));
+        services.AddSingleton<WorkerMetrics>();
+        services.AddSingleton<DocumentReader>();
+        services.AddSingleton<PdfExtractor>();
+        services.AddSingleton<DocumentPipeline>();
+        services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<TaskProcessor>();
+        services.AddSingleton<BlockingRedisConnection>();
+
+        // Hosted services stop in reverse order: the consumer drains first, while the lease keeper still renews.
+        services.AddSingleton<QueueConsumer>();
+        services.AddHostedService<LeaseKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueConsumer>());
+        services.AddHealthChecks().AddCheck<ConsumerHealthCheck>("queue-consumer");
+
+        // The host must wait for the drain: the grace period plus time to return what is left to pending.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = processing.ShutdownGrace + TimeSpan.FromSeconds(10));
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Processing;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
+using UglyToad.PdfPig.Exceptions;
+
+namespace PdfAspire.Worker.Extraction;
+
+/// <summary>
+/// PdfPig with lenient parsing: the text of each page in content order. A page that fails is reported as a failed
+/// page; the document fails only when it cannot be opened, is not a PDF, is encrypted, or has no readable page.
+/// </summary>
+public sealed class PdfExtractor(IOptions<ProcessingOptions> options)
+{
+    /// <summary>PDF readers accept the header anywhere in the first KiB (ISO 32000-2, 7.5.2 and Acrobat's practice).</summary>
+    private const int HeaderWindow = 1024;
+
+    private const int MaxErrorLength = 300;
+
+    /// <summary>Deeply nested objects end in an error here instead of a stack overflow that would kill the process.</summary>
+    private const int MaxStackDepth = 256;
+
+    /// <summary>The settings the benchmark's "raw PdfPig" column uses too, so the comparison is fair.</summary>
+    public static ParsingOptions ParsingOptions { get; } = new()
+    {
+        UseLenientParsing = true,
+        SkipMissingFonts = true,
+        ClipPaths = false,
+        MaxStackDepth = MaxStackDepth,
+    };
+
+    /// <summary>Extracts <paramref name="pdf"/> (seekable, at position 0), checking <paramref name="ct"/> between pages.</summary>
+    public ExtractedPdf Extract(Stream pdf, CancellationToken ct)
+    {
+        RequirePdfHeader(pdf);
+        using var document = Open(pdf);
+        var pageCount = document.NumberOfPages;
+        if (pageCount > options.Value.MaxPages)
+        {
+            throw new TaskFailedException(FailureCategory.TooLarge,
+                $"document has {pageCount:N0} pages; the limit (MAX_PAGES) is {options.Value.MaxPages:N0}");
+        }
+        var pages = new List<PageResult>(pageCount);
+        for (var number = 1; number <= pageCount; number++)
+        {
+            ct.ThrowIfCancellationRequested();
+            pages.Add(ExtractPage(document, number));
+        }
+        if (pageCount == 0 || pages.All(p => p.Error is not null))
+        {
+            var first = pages.FirstOrDefault()?.Error ?? "the document has no pages";
+            throw new TaskFailedException(FailureCategory.Corrupt, $"no page could be read: {first}");
+        }
+        return new ExtractedPdf(pageCount, pages, ReadMetadata(document));
+    }
+
+    private static void RequirePdfHeader(Stream pdf)
+    {
+        if (pdf.Length == 0)
+        {
+            throw new TaskFailedException(FailureCategory.NotPdf, "the file is empty");
+        }
+        Span<byte> head = stackalloc byte[HeaderWindow];
+        var read = pdf.ReadAtLeast(head, HeaderWindow, throwOnEndOfStream: false);
+        pdf.Position = 0;
+        if (head[..read].IndexOf("%PDF-"u8) < 0)
+        {
+            throw new TaskFailedException(FailureCategory.NotPdf, "the file is not a PDF (no %PDF- header)");
+        }
+    }
+
+    private static PdfDocument Open(Stream pdf)
+    {
+        try
+        {
+            return PdfDocument.Open(pdf, ParsingOptions);
+        }
+        catch (PdfDocumentEncryptedException)
+        {
+            throw new TaskFailedException(FailureCategory.Encrypted, "the document is encrypted and needs a password");
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException or OperationCanceledException))
+        {
+            throw new TaskFailedException(FailureCategory.Corrupt, $"the document cannot be opened: {Describe(e)}", e);
+        }
+    }
+
+    private static PageResult ExtractPage(PdfDocument document, int number)
+    {
+        try
+        {
+            var page = document.GetPage(number);
+            return new PageResult(number, ContentOrderTextExtractor.GetText(page));
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            return new PageResult(number, "", Describe(e));
+        }
+    }
+
+    private static PdfMetadata ReadMetadata(PdfDocument document)
+    {
+        DocumentInformation info = document.Information;
+        return new PdfMetadata(info.Title, info.Author, info.Subject, info.Keywords, info.Creator, info.Producer,
+            SafeDate(info.GetCreatedDateTimeOffset), SafeDate(info.GetModifiedDateTimeOffset),
+            document.Version.ToString("0.0", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Dates in the information dictionary are free text in the wild; a bad one is left out, not fatal.</summary>
+    private static DateTimeOffset? SafeDate(Func<DateTimeOffset?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(Exception e)
+    {
+        var text = new StringBuilder(e.GetType().Name).Append(": ").Append(e.Message).ToString();
+        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using PdfAspire.Ingest.V1;
+using PdfAspire.Storage;
+using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Ingest;
+using PdfAspire.Worker.Storage;
+using PdfAspire.Worker.Telemetry;
+
+namespace PdfAspire.Worker.Processing;
+
+/// <summary>
+/// One task from the worker's processing list to exactly one outcome: acknowledged after ingest confirms, scheduled
+/// for a retry, or a dead letter. Until one of those is written the payload stays in the processing list, so a
+/// crash anywhere in here loses nothing.
+/// </summary>
+public sealed partial class TaskProcessor(
+    ReliableQueue queue,
+    DocumentReader reader,
+    DocumentPipeline pipeline,
+    IngestClient ingest,
+    RetrySchedule retries,
+    WorkerIdentity worker,
+    WorkerMetrics metrics,
+    IOptions<ProcessingOptions> options,
+    IOptions<StorageOptions> storage,
+    TimeProvider clock,
+    ILogger<TaskProcessor> logger)
+{
+    /// <param name="payload">The task JSON exactly as it sits in the processing list (the key to remove it by).</param>
+    /// <param name="abort">Cancelled only when the shutdown grace period is over, never on SIGTERM itself.</param>
+    public async Task ProcessAsync(string payload, CancellationToken abort)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var startedAt = clock.GetUtcNow();
+        if (!UploadTaskParser.TryParse(payload, storage.Value.Bucket, out var task, out var parseError))
+        {
+            await DeadLetterMalformedAsync(payload, parseError, startedAt);
+            return;
+        }
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = task.TaskId! });
+        var attempt = await queue.BeginAttemptAsync(task, worker.Id, startedAt);
+        using var activity = TaskTracing.StartTask(task, attempt.Number);
+        if (attempt.Number > options.Value.MaxAttempts)
+        {
+            // Earlier attempts ended with no outcome written: the process died under this document (a stack
+            // overflow, an OOM kill) or ran out of time every time.
+            var category = attempt.LastFailure == FailureCategory.Timeout ? FailureCategory.Timeout : FailureCategory.ParserCrash;
+            await DeadLetterAsync(task, payload, attempt, category,
+                $"{attempt.Number - 1} attempts ended without a result (the worker stopped while processing this document)");
+            return;
+        }
+        try
+        {
+            var processed = await pipeline.RunAsync(ct => reader.DownloadAsync(task.Bucket!, task.ObjectKey!, ct), abort);
+            var request = BuildRequest(task, attempt, processed, startedAt);
+            using (TaskTracing.Start("submit result"))
+            {
+                await ingest.SubmitAsync(request, abort);
+            }
+            var duration = Stopwatch.GetElapsedTime(started);
+            await queue.AcknowledgeAsync(worker.Id, payload, task.TaskId!,
+                new TaskResultSummary(processed.Pdf.PageCount, processed.Pdf.FailedPages, duration), clock.GetUtcNow());
+            metrics.RecordProcessed(duration, processed.Pdf.PageCount);
+            LogProcessed(task.ObjectKey!, processed.Pdf.PageCount, processed.Pdf.FailedPages, attempt.Number, duration.TotalMilliseconds);
+        }
+        catch (TaskFailedException failure)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Category.WireName());
+            await HandleFailureAsync(task, payload, attempt, failure);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // The shutdown grace period ran out: not the document's fault. The consumer returns the payload to pending.
+            await queue.RefundAttemptAsync(task.TaskId!);
+            LogAbandoned(task.ObjectKey!);
+        }
+    }
+
+    private async Task HandleFailureAsync(UploadTask task, string payload, TaskAttempt attempt, TaskFailedException failure)
+    {
+        var category = failure.Category;
+        var retryNumber = attempt.Number;
+        switch (category.Retry())
+        {
+            case RetryKind.UsesAttempts when attempt.Number < options.Value.MaxAttempts:
+                break;
+            case RetryKind.Infrastructure:
+                await queue.RefundAttemptAsync(task.TaskId!);
+                retryNumber = attempt.InfrastructureRetries + 1;
+                if (retryNumber <= options.Value.MaxInfrastructureRetries)
+                {
+                    break;
+                }
+                await DeadLetterAsync(task, payload, attempt, category,
+                    $"{failure.Message} (still failing after MAX_INFRASTRUCTURE_RETRIES = {options.Value.MaxInfrastructureRetries} retries)");
+                return;
+            default:
+                await DeadLetterAsync(task, payload, attempt, category, failure.Message);
+                return;
+        }
+        var dueAt = retries.NextAttemptAt(retryNumber);
+        await queue.ScheduleRetryAsync(worker.Id, payload, task.TaskId!, category, failure.Message, dueAt);
+        metrics.RecordFailure(category, deadLettered: false);
+        LogRetry(task.ObjectKey!, category.WireName(), failure.Message, dueAt);
+    }
+
+    private async Task DeadLetterAsync(UploadTask task, string payload, TaskAttempt attempt, FailureCategory category, string message)
+    {
+        await queue.DeadLetterAsync(worker.Id, new DeadLetter
+        {
+            TaskId = task.TaskId!,
+            Payload = payload,
+            Category = category.WireName(),
+            Message = message,
+            Attempts = attempt.Number,
+            FileName = task.FileName,
+            ObjectKey = task.ObjectKey,
+            WorkerId = worker.Id,
+            SubmittedAt = task.SubmittedAt,
+            FirstAttemptAt = attempt.FirstAttemptAt,
+            FailedAt = clock.GetUtcNow(),
+        });
+        metrics.RecordFailure(category, deadLettered: true);
+        LogDeadLetter(task.ObjectKey!, category.WireName(), message, attempt.Number);
+    }
+
+    private async Task DeadLetterMalformedAsync(string payload, string error, DateTimeOffset now)
+    {
+        // No task id can be trusted: the letter is keyed by the payload's hash, so the same bad payload is one letter.
+        var id = "malformed-" + UploadTaskParser.DeriveId(payload)["derived-".Length..];
+        await queue.DeadLetterAsync(worker.Id, new DeadLetter
+        {
+            TaskId = id,
+            Payload = payload,
+            Category = FailureCategory.MalformedTask.WireName(),
+            Message = error,
+            Attempts = 1,
+            WorkerId = worker.Id,
+            FirstAttemptAt = now,
+            FailedAt = now,
+        });
+        metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
+        LogMalformed(id, error);
+    }
+
+    private SubmitResultRequest BuildRequest(UploadTask task, TaskAttempt attempt, ProcessedDocument processed, DateTimeOffset startedAt)
+    {
+        var request = new SubmitResultRequest
+        {
+            TaskId = task.TaskId,
+            Source = new ObjectLocation { Bucket = task.Bucket, ObjectKey = task.ObjectKey },
+            FileName = task.FileName ?? "",
+            Document = ResultMapping.ToDocument(processed),
+            Timings = ResultMapping.ToTimings(processed, task.SubmittedAt, startedAt, clock.GetUtcNow()),
+            WorkerId = worker.Id,
+            Attempt = attempt.Number,
+        };
+        foreach (var (key, value) in task.Metadata ?? new Dictionary<string, string>())
+        {
+            request.TaskMetadata[key] = value;
+        }
+        return request;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Processed {ObjectKey}: {Pages} pages ({FailedPages} failed) on attempt {Attempt} in {DurationMs:F0} ms")]
+    private partial void LogProcessed(string objectKey, int pages, int failedPages, int attempt, double durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying {ObjectKey} at {DueAt:O} after {Category}: {Reason}")]
+    private partial void LogRetry(string objectKey, string category, string reason, DateTimeOffset dueAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dead letter {ObjectKey} ({Category}) after {Attempts} attempts: {Reason}")]
+    private partial void LogDeadLetter(string objectKey, string category, string reason, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dead letter {DeadLetterId} (malformed_task): {Reason}")]
+    private partial void LogMalformed(string deadLetterId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown grace period over; {ObjectKey} goes back to pending")]
+    private partial void LogAbandoned(string objectKey);
+}

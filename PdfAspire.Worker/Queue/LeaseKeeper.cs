@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Processing;
+using PdfAspire.Worker.Telemetry;
+using StackExchange.Redis;
+
+namespace PdfAspire.Worker.Queue;
+
+/// <summary>
+/// The worker's housekeeping, once a second: renews its lease, moves due retries back to pending, reads the queue
+/// length for the metrics, and every few seconds reaps the in-flight tasks of workers whose lease expired. Every
+/// worker runs it, so nothing depends on one process surviving.
+/// </summary>
+public sealed partial class LeaseKeeper(
+    ReliableQueue queue,
+    QueueConsumer consumer,
+    WorkerIdentity worker,
+    WorkerMetrics metrics,
+    IOptions<ProcessingOptions> options,
+    TimeProvider clock,
+    ILogger<LeaseKeeper> logger) : BackgroundService
+{
+    private const int ReapEveryTicks = 5;
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick, clock);
+        var tick = 0;
+        do
+        {
+            // After the consumer has released its lease on shutdown, renewing it would only leave a stale entry.
+            if (consumer.State is ConsumerState.Stopped)
+            {
+                continue;
+            }
+            try
+            {
+                await HousekeepAsync(tick++ % ReapEveryTicks == 0);
+            }
+            catch (RedisException e)
+            {
+                LogFailed(e.Message);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task HousekeepAsync(bool reap)
+    {
+        var now = clock.GetUtcNow();
+        var lease = options.Value.LeaseTimeout;
+        var info = new WorkerInfo(worker.Id, Environment.MachineName, options.Value.Concurrency, metrics.InFlight, worker.StartedAt,
+            consumer.State == ConsumerState.Paused);
+        await queue.RenewLeaseAsync(info, now + lease, lease);
+        var promoted = await queue.PromoteDueAsync(now);
+        if (promoted > 0)
+        {
+            LogPromoted(promoted);
+        }
+        if (reap && await queue.ReapAsync(now) is var returned and > 0)
+        {
+            LogReaped(returned);
+        }
+        metrics.SetQueueLength(await queue.PendingLengthAsync());
+    }
+
+    /// <summary>Keeps the lease alive while the consumer drains after SIGTERM; stops when the host stops this service.</summary>
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} due retries back to pending")]
+    private partial void LogPromoted(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Returned {Count} in-flight tasks of stopped workers to pending")]
+    private partial void LogReaped(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Housekeeping failed, will retry: {Reason}")]
+    private partial void LogFailed(string reason);
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Processing;
+using PdfAspire.Worker.Telemetry;
+using StackExchange.Redis;
+
+namespace PdfAspire.Worker.Queue;
+
+/// <summary>
+/// Takes tasks from the pending list into this worker's processing list (BLMOVE, the reliable-list pattern) as
+/// long as a concurrency slot is free, and hands each to the <see cref="TaskProcessor"/>. On SIGTERM it stops
+/// taking, lets in-flight tasks finish within the grace period, and returns the rest to pending.
+/// </summary>
+public sealed partial class QueueConsumer(
+    ReliableQueue queue,
+    BlockingRedisConnection blocking,
+    TaskProcessor processor,
+    WorkerIdentity worker,
+    WorkerMetrics metrics,
+    IOptions<ProcessingOptions> options,
+    ILogger<QueueConsumer> logger) : BackgroundService
+{
+    /// <summary>How long one BLMOVE waits; bounds how quickly a stop is noticed when the queue is empty.</summary>
+    private static readonly TimeSpan TakeWait = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
+    private readonly CancellationTokenSource _abortInFlight = new();
+
+    public ConsumerState State { get; private set; } = ConsumerState.Starting;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var concurrency = options.Value.Concurrency;
+        using var slots = new SemaphoreSlim(concurrency);
+        LogStarted(worker.Id, concurrency);
+        try
+        {
+            var connection = await blocking.GetDatabaseAsync();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken);
+                var payload = await TakeAsync(connection, stoppingToken);
+                if (payload is null)
+                {
+                    slots.Release();
+                    continue;
+                }
+                Track(RunAsync(payload, slots));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // SIGTERM: stop taking tasks and drain below.
+        }
+        await DrainAsync();
+    }
+
+    private async Task<string?> TakeAsync(IDatabase connection, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Checked before every take, and never while a BLMOVE is waiting: once this worker reports Paused it
+            // cannot take another task until the pause is lifted.
+            if (await queue.IsPausedAsync())
+            {
+                if (State != ConsumerState.Paused)
+                {
+                    LogPaused();
+                }
+                State = ConsumerState.Paused;
+                await Task.Delay(TakeWait, stoppingToken);
+                return null;
+            }
+            var payload = await ReliableQueue.TakeAsync(connection, queue.Keys, worker.Id, TakeWait);
+            State = ConsumerState.Consuming;
+            return payload;
+        }
+        catch (RedisException e)
+        {
+            if (State != ConsumerState.RedisUnavailable)
+            {
+                LogRedisUnavailable(e.Message);
+            }
+            State = ConsumerState.RedisUnavailable;
+            await Task.Delay(TakeWait, stoppingToken);
+            return null;
+        }
+    }
+
+    private async Task RunAsync(string payload, SemaphoreSlim slots)
+    {
+        metrics.TaskStarted();
+        try
+        {
+            await Task.Yield();
+            await processor.ProcessAsync(payload, _abortInFlight.Token);
+        }
+        catch (Exception e) when (e is RedisException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The outcome could not be written; the payload is still in this worker's processing list, and goes back
+            // to pending on shutdown or through the reaper.
+            LogOutcomeLost(e.Message);
+        }
+        finally
+        {
+            metrics.TaskEnded();
+            slots.Release();
+        }
+    }
+
+    private void Track(Task work)
+    {
+        _inFlight[work] = true;
+        _ = work.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task DrainAsync()
+    {
+        State = ConsumerState.Draining;
+        var grace = options.Value.ShutdownGrace;
+        var running = _inFlight.Keys.ToArray();
+        LogDraining(running.Length, grace.TotalSeconds);
+        var all = Task.WhenAll(running);
+        if (await Task.WhenAny(all, Task.Delay(grace)) != all)
+        {
+            await _abortInFlight.CancelAsync();
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5)));
+        }
+        var finished = running.Count(t => t.IsCompleted);
+        try
+        {
+            var returned = await queue.ReleaseAsync(worker.Id);
+            LogDrained(finished, running.Length - finished, returned);
+        }
+        catch (RedisException e)
+        {
+            // The lease will expire and another worker's reaper will return the tasks.
+            LogReleaseFailed(e.Message);
+        }
+        State = ConsumerState.Stopped;
+    }
+
+    public override void Dispose()
+    {
+        _abortInFlight.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} consuming with concurrency {Concurrency}")]
+    private partial void LogStarted(string workerId, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumption paused by an operator; in-flight tasks finish, no new ones are taken")]
+    private partial void LogPaused();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable, will keep trying: {Reason}")]
+    private partial void LogRedisUnavailable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A task's outcome could not be written; it stays in flight until returned: {Reason}")]
+    private partial void LogOutcomeLost(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new tasks; waiting up to {GraceSeconds} s for {InFlight} in flight")]
+    private partial void LogDraining(int inFlight, double graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: {Finished} finished, {Unfinished} cut off, {Returned} returned to pending")]
+    private partial void LogDrained(int finished, int unfinished, int returned);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not return in-flight tasks on shutdown ({Reason}); the reaper will")]
+    private partial void LogReleaseFailed(string reason);
+}

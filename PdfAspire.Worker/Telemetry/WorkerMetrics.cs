@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+using Grpc.Core;
+using PdfAspire.TaskQueue;
+
+namespace PdfAspire.Worker.Telemetry;
+
+/// <summary>
+/// The operations guide's metrics. The Prometheus exporter adds the unit and <c>_total</c> suffixes, so these export
+/// as pdf_tasks_processed_total, pdf_tasks_failed_total{category,outcome}, pdf_processing_duration_seconds,
+/// pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight and pdf_ingest_request_duration_seconds{status}.
+/// </summary>
+public sealed class WorkerMetrics
+{
+    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    private readonly Counter<long> _processed;
+    private readonly Counter<long> _pages;
+    private readonly Counter<long> _failed;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _ingestDuration;
+    private long _queueLength;
+    private int _inFlight;
+
+    public WorkerMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(PdfAspireTelemetry.Name);
+        _processed = meter.CreateCounter<long>("pdf_tasks_processed", description: "Tasks whose result ingest confirmed.");
+        _pages = meter.CreateCounter<long>("pdf_pages_processed", description: "Pages extracted in confirmed tasks.");
+        _failed = meter.CreateCounter<long>("pdf_tasks_failed",
+            description: "Failed task attempts by failure category and outcome (retry or dead_letter).");
+        _duration = meter.CreateHistogram("pdf_processing_duration", unit: "s",
+            description: "Time from taking a task to ingest confirming it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _ingestDuration = meter.CreateHistogram("pdf_ingest_request_duration", unit: "s",
+            description: "SubmitResult calls to the ingest service, retries inside a call included, by gRPC status.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        meter.CreateObservableGauge("pdf_queue_length", () => Interlocked.Read(ref _queueLength),
+            description: "Tasks waiting in the pending list, as last read by this worker.");
+        meter.CreateObservableGauge("pdf_tasks_in_flight", () => Volatile.Read(ref _inFlight),
+            description: "Tasks this worker is processing now.");
+    }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public void SetQueueLength(long length) => Interlocked.Exchange(ref _queueLength, length);
+
+    public void TaskStarted() => Interlocked.Increment(ref _inFlight);
+
+    public void TaskEnded() => Interlocked.Decrement(ref _inFlight);
+
+    public void RecordProcessed(TimeSpan duration, int pages)
+    {
+        _processed.Add(1);
+        _pages.Add(pages);
+        _duration.Record(duration.TotalSeconds);
+    }
+
+    public void RecordFailure(FailureCategory category, bool deadLettered) =>
+        _failed.Add(1, new("category", category.WireName()), new("outcome", deadLettered ? "dead_letter" : "retry"));
+
+    public void RecordIngestCall(TimeSpan duration, StatusCode status) =>
+        _ingestDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status.ToString()));
+}
