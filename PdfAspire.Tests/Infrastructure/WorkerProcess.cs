@@ -125,8 +125,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     private static string WorkerAssembly()
     {
         var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var root = Path.GetDirectoryName(Projects.PdfAspire_AppHost.ProjectPath)!;
-        return Path.GetFullPath(Path.Combine(root, "..", "PdfAspire.Worker", "bin", configuration, "net10.0", "PdfAspire.Worker.dll"));
+        // ProjectPath is the AppHost's folder.
+        return Path.GetFullPath(Path.Combine(Projects.PdfAspire_AppHost.ProjectPath, "..", "PdfAspire.Worker", "bin", configuration, "net10.0", "PdfAspire.Worker.dll"));
     }
 
     private static int FreePort()

@@ -50,7 +50,10 @@ public static class Extensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
 
+        // Only on the metrics listener. Matched by the local port, not the Host header, which names the proxy's port
+        // behind Aspire's proxy or a Kubernetes Service.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            context.Connection.LocalPort == metricsPort && context.Request.Path == "/metrics");
         app.MapDefaultEndpoints();
-        app.MapPrometheusScrapingEndpoint().RequireHost($"*:{metricsPort}");
     }
 }

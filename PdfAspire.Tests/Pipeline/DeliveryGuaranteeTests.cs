@@ -1,0 +1,141 @@
+using PdfAspire.TaskQueue;
+using PdfAspire.Tests.Infrastructure;
+
+namespace PdfAspire.Tests.Pipeline;
+
+/// <summary>
+/// At-least-once delivery with nothing lost, against real processes: a second worker beside the AppHost's is killed,
+/// terminated, or made to wait on a failing ingest service.
+/// </summary>
+[Collection(SystemUnderTest.Name)]
+public sealed class DeliveryGuaranteeTests(AppHostFixture system)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task WorkerKilledMidBatch_LosesNothing_AndIngestStoresEachTaskOnce()
+    {
+        const int concurrency = 4;
+        // Slow ingest keeps tasks in flight long enough to kill the worker while it holds some.
+        await system.Pipeline.SetIngestFaultsAsync(failureRate: 0, latencyMs: 150);
+        await using var doomed = await WorkerProcess.StartAsync(system, "doomed",
+            new Dictionary<string, string> { ["WORKER_CONCURRENCY"] = $"{concurrency}" });
+        try
+        {
+            var taskIds = await SubmitBatchAsync("killed", 40);
+            await Eventually.TrueAsync(async () => await system.Redis.ListLengthAsync(system.Pipeline.Keys.Processing(doomed.Id)) >= 2,
+                Patience, "the doomed worker to hold tasks");
+
+            doomed.Kill();
+            var results = await system.Pipeline.WaitForResultsAsync(taskIds, Patience);
+
+            Assert.Equal(taskIds.Count, results.Count);
+            // A task the killed worker had submitted but not acknowledged is delivered again: counted, not stored twice.
+            Assert.All(results.Values, r => Assert.InRange(r.Deliveries, 1, 2));
+            Assert.InRange(results.Values.Sum(r => r.Deliveries - 1), 0, concurrency);
+            Assert.Equal(0, await system.Redis.ListLengthAsync(system.Pipeline.Keys.Processing(doomed.Id)));
+            Assert.Null(await system.Redis.SortedSetScoreAsync(system.Pipeline.Keys.Workers, doomed.Id));
+        }
+        finally
+        {
+            await system.Pipeline.SetIngestFaultsAsync(0, 0);
+        }
+    }
+
+    [Fact]
+    public async Task WorkerTerminatedMidBatch_FinishesItsTasks_ReturnsTheRest_AndExitsCleanly()
+    {
+        await system.Pipeline.SetIngestFaultsAsync(failureRate: 0, latencyMs: 300);
+        await using var leaving = await WorkerProcess.StartAsync(system, "leaving",
+            new Dictionary<string, string> { ["WORKER_CONCURRENCY"] = "3", ["SHUTDOWN_GRACE_SECONDS"] = "20" });
+        try
+        {
+            var taskIds = await SubmitBatchAsync("terminated", 30);
+            await Eventually.TrueAsync(async () => await system.Redis.ListLengthAsync(system.Pipeline.Keys.Processing(leaving.Id)) >= 1,
+                Patience, "the leaving worker to hold tasks");
+
+            leaving.Terminate();
+            var exitCode = await leaving.WaitForExitAsync(TimeSpan.FromSeconds(45));
+            var results = await system.Pipeline.WaitForResultsAsync(taskIds, Patience);
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains("Drained:", leaving.Output, StringComparison.Ordinal);
+            Assert.Contains("0 cut off", leaving.Output, StringComparison.Ordinal);
+            Assert.Equal(0, await system.Redis.ListLengthAsync(system.Pipeline.Keys.Processing(leaving.Id)));
+            Assert.Null(await system.Redis.SortedSetScoreAsync(system.Pipeline.Keys.Workers, leaving.Id));
+            // A drained worker finished what it held, so nothing was delivered twice.
+            Assert.All(results.Values, r => Assert.Equal(1, r.Deliveries));
+        }
+        finally
+        {
+            await system.Pipeline.SetIngestFaultsAsync(0, 0);
+        }
+    }
+
+    [Fact]
+    public async Task IngestDownThenUp_DeliversEverything_WithoutUsingUpAttempts()
+    {
+        await system.Pipeline.SetIngestFaultsAsync(failureRate: 1, latencyMs: 0);
+        IReadOnlyList<string> taskIds;
+        try
+        {
+            taskIds = await SubmitBatchAsync("outage", 6);
+            // Past MAX_ATTEMPTS (3) ingest failures each, so a retry that used up attempts would end in dead letters.
+            await Eventually.TrueAsync(async () =>
+            {
+                var retries = await Task.WhenAll(taskIds.Select(id =>
+                    system.Redis.HashGetAsync(system.Pipeline.Keys.Task(id), TaskRecordFields.InfrastructureRetries)));
+                return retries.All(r => (int?)r >= 4);
+            }, Patience, "every task to have waited out four ingest failures");
+        }
+        finally
+        {
+            await system.Pipeline.SetIngestFaultsAsync(0, 0);
+        }
+
+        var results = await system.Pipeline.WaitForResultsAsync(taskIds, Patience);
+
+        Assert.Equal(taskIds.Count, results.Count);
+        foreach (var id in taskIds)
+        {
+            Assert.Null(await system.Pipeline.DeadLetterAsync(id));
+            Assert.Equal(1, (int)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(id), TaskRecordFields.Attempts));
+            Assert.Equal(TaskStatuses.Done, (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(id), TaskRecordFields.Status));
+        }
+    }
+
+    [Fact]
+    public async Task DocumentOverItsDeadline_IsRetried_ThenBecomesATimeoutDeadLetter()
+    {
+        // A worker of its own on a queue of its own, with a one-second deadline that a large real document exceeds.
+        const string queue = "queue:deadline_test";
+        await using var strict = await WorkerProcess.StartAsync(system, "strict", new Dictionary<string, string>
+        {
+            ["REDIS_QUEUE_NAME"] = queue,
+            ["DOCUMENT_TIMEOUT_SECONDS"] = "1",
+            ["MAX_ATTEMPTS"] = "2",
+            ["MAX_DOCUMENT_BYTES"] = $"{64 << 20}",
+        });
+        var large = Corpus.TexLiveDocuments(maxBytes: 16 << 20).MaxBy(p => new FileInfo(p).Length)!;
+        var taskId = PipelineDriver.NewTaskId("deadline");
+        var key = $"deadline/{taskId}.pdf";
+        await system.Pipeline.UploadAsync(key, await File.ReadAllBytesAsync(large, TestContext.Current.CancellationToken));
+        var keys = new QueueKeys(queue);
+        await system.Redis.ListLeftPushAsync(keys.Pending, $$"""{"task_id":"{{taskId}}","object_key":"{{key}}"}""");
+
+        var letter = await Eventually.ValueAsync(() => system.Redis.HashGetAsync(keys.Dead, taskId), v => !v.IsNull, Patience, "the timeout dead letter");
+
+        Assert.Contains("\"category\":\"timeout\"", (string?)letter, StringComparison.Ordinal);
+        Assert.Contains("\"attempts\":2", (string?)letter, StringComparison.Ordinal);
+    }
+
+    private async Task<IReadOnlyList<string>> SubmitBatchAsync(string prefix, int count)
+    {
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await system.Pipeline.SubmitAsync(prefix, Corpus.Generated($"{prefix} document {i}")));
+        }
+        return ids;
+    }
+}

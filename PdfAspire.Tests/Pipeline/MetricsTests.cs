@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PdfAspire.Tests.Infrastructure;
+
+namespace PdfAspire.Tests.Pipeline;
+
+/// <summary>The worker's /metrics carries the operations guide's names, and they move as documented.</summary>
+[Collection(SystemUnderTest.Name)]
+public sealed partial class MetricsTests(AppHostFixture system)
+{
+    [Fact]
+    public async Task Metrics_CountProcessedAndFailedTasks_UnderTheGuidesNames()
+    {
+        // The AppHost's worker is the only one running while this collection's tests run one at a time.
+        using var http = new HttpClient { BaseAddress = system.Endpoint("pdf-processor-worker", "metrics") };
+        var ct = TestContext.Current.CancellationToken;
+        var before = await http.GetStringAsync("/metrics", ct);
+
+        var good = await system.Pipeline.SubmitAsync("metrics", Corpus.Generated("one", "two"));
+        var bad = await system.Pipeline.SubmitAsync("metrics", "not a pdf at all"u8.ToArray(), "notes.txt");
+        await system.Pipeline.WaitForResultsAsync([good], TimeSpan.FromMinutes(1));
+        await system.Pipeline.WaitForDeadLetterAsync(bad, TimeSpan.FromMinutes(1));
+        var after = await http.GetStringAsync("/metrics", ct);
+
+        Assert.Contains("# TYPE pdf_tasks_processed_total counter", after, StringComparison.Ordinal);
+        Assert.Contains("# TYPE pdf_tasks_failed_total counter", after, StringComparison.Ordinal);
+        Assert.Contains("# TYPE pdf_processing_duration_seconds histogram", after, StringComparison.Ordinal);
+        Assert.Contains("# TYPE pdf_queue_length gauge", after, StringComparison.Ordinal);
+        Assert.Contains("# TYPE pdf_ingest_request_duration_seconds histogram", after, StringComparison.Ordinal);
+        Assert.True(Value(after, "pdf_tasks_processed_total") - Value(before, "pdf_tasks_processed_total") >= 1);
+        Assert.True(Value(after, "pdf_pages_processed_total") - Value(before, "pdf_pages_processed_total") >= 2);
+        const string notPdf = "category=\"not_pdf\",outcome=\"dead_letter\"";
+        Assert.True(Value(after, "pdf_tasks_failed_total", notPdf) - Value(before, "pdf_tasks_failed_total", notPdf) >= 1);
+        Assert.True(Value(after, "pdf_ingest_request_duration_seconds_count", "status=\"OK\"") >= 1);
+    }
+
+    /// <summary>Sums the samples of <paramref name="name"/> whose labels contain <paramref name="labels"/>.</summary>
+    private static double Value(string exposition, string name, string labels = "") =>
+        Sample().Matches(exposition)
+            .Where(m => m.Groups["name"].Value == name && m.Groups["labels"].Value.Contains(labels, StringComparison.Ordinal))
+            .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex Sample();
+}
