@@ -9,7 +9,7 @@ packages=(redis-server golang-go golang-google-grpc-dev golang-github-golang-pro
   protobuf-compiler protoc-gen-go protoc-gen-go-grpc)
 command -v node >/dev/null || packages+=(nodejs npm)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(chromium fonts-liberation poppler-utils qpdf texlive-latex-base-doc)
+  packages+=(chromium fonts-liberation poppler-utils qpdf texlive-latex-base-doc prometheus)
 fi
 
 missing=()

@@ -49,6 +49,7 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(PdfAspireTelemetry.Name)
+                .RenameRuntimeGaugesForPrometheus()
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, PdfAspireTelemetry.Name)
@@ -81,6 +82,15 @@ public static class Extensions
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
     }
+
+    /// <summary>
+    /// Three .NET runtime gauges end in ".count", which Prometheus reserves for histograms and summaries
+    /// (<c>promtool check metrics</c> rejects them); they are exported under names that say the same thing.
+    /// </summary>
+    private static MeterProviderBuilder RenameRuntimeGaugesForPrometheus(this MeterProviderBuilder metrics) => metrics
+        .AddView("dotnet.assembly.count", new MetricStreamConfiguration { Name = "dotnet.assemblies.loaded" })
+        .AddView("dotnet.process.cpu.count", new MetricStreamConfiguration { Name = "dotnet.process.cpus" })
+        .AddView("dotnet.timer.count", new MetricStreamConfiguration { Name = "dotnet.timers.active" });
 
     private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath)

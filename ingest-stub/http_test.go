@@ -35,7 +35,7 @@ func do(t *testing.T, method, url, body string) (int, map[string]interface{}) {
 
 func TestResults_ListsAndShowsStoredResults(t *testing.T) {
 	server, store, _ := serve(t)
-	store.Submit(request("t1", 2), time.Unix(1, 0))
+	store.Submit(request("t1", 2), time.Unix(1, 0), "")
 
 	resp, err := http.Get(server.URL + "/results")
 	if err != nil {
@@ -87,7 +87,7 @@ func TestFaults_SetsAndValidatesSettings(t *testing.T) {
 
 func TestResults_DeleteResetsTheStore(t *testing.T) {
 	server, store, _ := serve(t)
-	store.Submit(request("t1", 1), time.Unix(1, 0))
+	store.Submit(request("t1", 1), time.Unix(1, 0), "")
 
 	code, _ := do(t, http.MethodDelete, server.URL+"/results", "")
 

@@ -8,6 +8,7 @@ import (
 
 	ingestv1 "github.com/pdfaspire/ingest-stub/gen/ingestv1"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -34,7 +35,7 @@ func (s *ingestServer) SubmitResult(ctx context.Context, req *ingestv1.SubmitRes
 		}
 		return nil, status.Error(codes.Canceled, err.Error())
 	}
-	d := s.store.Submit(req, s.now())
+	d := s.store.Submit(req, s.now(), traceparent(ctx))
 	if d.Duplicate {
 		log.Printf("duplicate delivery task_id=%s deliveries=%d", req.GetTaskId(), d.Deliveries)
 	}
@@ -43,4 +44,13 @@ func (s *ingestServer) SubmitResult(ctx context.Context, req *ingestv1.SubmitRes
 		Deliveries: int32(d.Deliveries),
 		StoredAt:   timestamppb.New(d.StoredAt),
 	}, nil
+}
+
+// traceparent returns the W3C trace context header the call carried, if any.
+func traceparent(ctx context.Context) string {
+	md, _ := metadata.FromIncomingContext(ctx)
+	if values := md.Get("traceparent"); len(values) > 0 {
+		return values[0]
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 )
@@ -110,5 +111,20 @@ func TestHealth_ServesOverallAndIngestService(t *testing.T) {
 		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 			t.Fatalf("health(%q) = %v, %v", service, resp, err)
 		}
+	}
+}
+
+func TestSubmitResult_KeepsTheCallersTraceparent(t *testing.T) {
+	store := NewStore()
+	client := ingestv1.NewIngestServiceClient(dial(t, store, NewFaults(1)))
+	const tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+	ctx := metadata.AppendToOutgoingContext(withTimeout(t), "traceparent", tp)
+
+	if _, err := client.SubmitResult(ctx, request("traced", 1)); err != nil {
+		t.Fatal(err)
+	}
+
+	if got := store.List(); len(got) != 1 || got[0].Traceparent != tp {
+		t.Fatalf("list = %+v, want the traceparent %s kept", got, tp)
 	}
 }

@@ -21,6 +21,8 @@ type storedResult struct {
 	request    *ingestv1.SubmitResultRequest
 	deliveries int
 	storedAt   time.Time
+	// traceparent is the W3C trace context the first delivery arrived with, so tests can follow a trace end to end.
+	traceparent string
 }
 
 // Delivery is what Submit tells the caller about one call.
@@ -35,7 +37,7 @@ func NewStore() *Store {
 }
 
 // Submit stores req unless its task id is already stored; either way the delivery is counted.
-func (s *Store) Submit(req *ingestv1.SubmitResultRequest, now time.Time) Delivery {
+func (s *Store) Submit(req *ingestv1.SubmitResultRequest, now time.Time, traceparent string) Delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.submissions++
@@ -44,7 +46,9 @@ func (s *Store) Submit(req *ingestv1.SubmitResultRequest, now time.Time) Deliver
 		return Delivery{Duplicate: true, Deliveries: r.deliveries, StoredAt: r.storedAt}
 	}
 	// Clone: the gRPC runtime may reuse the request after the handler returns.
-	s.results[req.GetTaskId()] = &storedResult{request: proto.Clone(req).(*ingestv1.SubmitResultRequest), deliveries: 1, storedAt: now}
+	s.results[req.GetTaskId()] = &storedResult{
+		request: proto.Clone(req).(*ingestv1.SubmitResultRequest), deliveries: 1, storedAt: now, traceparent: traceparent,
+	}
 	return Delivery{Deliveries: 1, StoredAt: now}
 }
 
@@ -62,6 +66,7 @@ type ResultSummary struct {
 	Attempt     int32     `json:"attempt"`
 	Deliveries  int       `json:"deliveries"`
 	StoredAt    time.Time `json:"stored_at"`
+	Traceparent string    `json:"traceparent,omitempty"`
 }
 
 // Stats sums up everything received.
@@ -134,5 +139,6 @@ func summarize(id string, r *storedResult) ResultSummary {
 		Attempt:     r.request.GetAttempt(),
 		Deliveries:  r.deliveries,
 		StoredAt:    r.storedAt,
+		Traceparent: r.traceparent,
 	}
 }

@@ -26,8 +26,8 @@ func TestSubmit_StoresFirstDeliveryAndCountsRepeats(t *testing.T) {
 	store := NewStore()
 	t0 := time.Unix(100, 0)
 
-	first := store.Submit(request("t1", 2), t0)
-	second := store.Submit(request("t1", 99), t0.Add(time.Second))
+	first := store.Submit(request("t1", 2), t0, "")
+	second := store.Submit(request("t1", 99), t0.Add(time.Second), "")
 
 	if first.Duplicate || first.Deliveries != 1 {
 		t.Fatalf("first delivery = %+v, want new with 1 delivery", first)
@@ -46,8 +46,8 @@ func TestSubmit_StoresFirstDeliveryAndCountsRepeats(t *testing.T) {
 
 func TestList_SummarizesOldestFirstWithFailedPages(t *testing.T) {
 	store := NewStore()
-	store.Submit(request("late", 2), time.Unix(200, 0))
-	store.Submit(request("early", 2), time.Unix(100, 0))
+	store.Submit(request("late", 2), time.Unix(200, 0), "")
+	store.Submit(request("early", 2), time.Unix(100, 0), "")
 
 	list := store.List()
 
@@ -61,7 +61,7 @@ func TestList_SummarizesOldestFirstWithFailedPages(t *testing.T) {
 
 func TestReset_ForgetsEverything(t *testing.T) {
 	store := NewStore()
-	store.Submit(request("t1", 1), time.Unix(1, 0))
+	store.Submit(request("t1", 1), time.Unix(1, 0), "")
 
 	store.Reset()
 

@@ -56,6 +56,15 @@ public sealed class PipelineDriver : IDisposable
         return taskId;
     }
 
+    public async Task<string> SubmitAsync(string prefix, byte[] content, Func<UploadTask, UploadTask> shape)
+    {
+        var taskId = NewTaskId(prefix);
+        var key = $"{prefix}/{taskId}/document.pdf";
+        await UploadAsync(key, content);
+        await EnqueueAsync(shape(new UploadTask { TaskId = taskId, Bucket = Bucket, ObjectKey = key, SubmittedAt = DateTimeOffset.UtcNow }));
+        return taskId;
+    }
+
     public Task EnqueueAsync(UploadTask task) => EnqueueRawAsync(JsonSerializer.Serialize(task, TaskQueueJsonContext.Default.UploadTask));
 
     public Task EnqueueRawAsync(string payload) => Redis.ListLeftPushAsync(Keys.Pending, payload);
@@ -127,7 +136,8 @@ public sealed record ResultSummary(
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("worker_id")] string WorkerId,
     [property: JsonPropertyName("attempt")] int Attempt,
-    [property: JsonPropertyName("deliveries")] int Deliveries);
+    [property: JsonPropertyName("deliveries")] int Deliveries,
+    [property: JsonPropertyName("traceparent")] string? Traceparent = null);
 
 /// <summary>One stored SubmitResult in protobuf JSON (field names as in the .proto), with its delivery count.</summary>
 public sealed record StoredResult(

@@ -40,7 +40,16 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<WorkerProcess> StartAsync(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts a worker and waits until its /health says it is consuming.</summary>
+    public static async Task<WorkerProcess> StartAsync(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var worker = Launch(system, idPrefix, settings);
+        await Eventually.TrueAsync(worker.IsHealthyAsync, TimeSpan.FromSeconds(60), $"worker {worker.Id} healthy");
+        return worker;
+    }
+
+    /// <summary>Starts a worker without waiting for it; <paramref name="settings"/> override the test defaults (null removes one).</summary>
+    public static WorkerProcess Launch(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var id = $"{idPrefix}-{Guid.NewGuid():N}"[..32];
         var metricsPort = FreePort();
@@ -50,7 +59,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(WorkerAssembly())!,
         };
-        var environment = new Dictionary<string, string>(AppHostFixture.WorkerSettings)
+        var environment = new Dictionary<string, string?>(AppHostFixture.WorkerSettings!)
         {
             ["ConnectionStrings__redis"] = system.RedisConnectionString,
             ["BUCKET_ENDPOINT"] = system.Pipeline.StorageEndpoint.ToString(),
@@ -62,7 +71,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["WORKER_ID"] = id,
             ["Logging__Console__FormatterName"] = "simple",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             environment[key] = value;
         }
@@ -70,9 +79,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        var worker = new WorkerProcess(id, Process.Start(start)!, metricsPort);
-        await Eventually.TrueAsync(worker.IsHealthyAsync, TimeSpan.FromSeconds(60), $"worker {id} healthy");
-        return worker;
+        return new WorkerProcess(id, Process.Start(start)!, metricsPort);
     }
 
     /// <summary>SIGKILL: no chance to clean up, as with an OOM kill or a lost node.</summary>

@@ -19,7 +19,7 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
         // Slow ingest keeps tasks in flight long enough to kill the worker while it holds some.
         await system.Pipeline.SetIngestFaultsAsync(failureRate: 0, latencyMs: 150);
         await using var doomed = await WorkerProcess.StartAsync(system, "doomed",
-            new Dictionary<string, string> { ["WORKER_CONCURRENCY"] = $"{concurrency}" });
+            new Dictionary<string, string?> { ["WORKER_CONCURRENCY"] = $"{concurrency}" });
         try
         {
             var taskIds = await SubmitBatchAsync("killed", 40);
@@ -47,7 +47,7 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
     {
         await system.Pipeline.SetIngestFaultsAsync(failureRate: 0, latencyMs: 300);
         await using var leaving = await WorkerProcess.StartAsync(system, "leaving",
-            new Dictionary<string, string> { ["WORKER_CONCURRENCY"] = "3", ["SHUTDOWN_GRACE_SECONDS"] = "20" });
+            new Dictionary<string, string?> { ["WORKER_CONCURRENCY"] = "3", ["SHUTDOWN_GRACE_SECONDS"] = "20" });
         try
         {
             var taskIds = await SubmitBatchAsync("terminated", 30);
@@ -109,7 +109,7 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
     {
         // A worker of its own on a queue of its own, with a one-second deadline that a large real document exceeds.
         const string queue = "queue:deadline_test";
-        await using var strict = await WorkerProcess.StartAsync(system, "strict", new Dictionary<string, string>
+        await using var strict = await WorkerProcess.StartAsync(system, "strict", new Dictionary<string, string?>
         {
             ["REDIS_QUEUE_NAME"] = queue,
             ["DOCUMENT_TIMEOUT_SECONDS"] = "1",

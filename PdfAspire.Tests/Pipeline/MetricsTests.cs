@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using PdfAspire.Tests.Infrastructure;
@@ -32,6 +33,28 @@ public sealed partial class MetricsTests(AppHostFixture system)
         const string notPdf = "category=\"not_pdf\",outcome=\"dead_letter\"";
         Assert.True(Value(after, "pdf_tasks_failed_total", notPdf) - Value(before, "pdf_tasks_failed_total", notPdf) >= 1);
         Assert.True(Value(after, "pdf_ingest_request_duration_seconds_count", "status=\"OK\"") >= 1);
+    }
+
+    [Fact]
+    public async Task Exposition_PassesPromtoolCheckMetrics()
+    {
+        using var http = new HttpClient { BaseAddress = system.Endpoint("pdf-processor-worker", "metrics") };
+        var exposition = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        var start = new ProcessStartInfo("promtool", ["check", "metrics"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using var promtool = Process.Start(start)!;
+        await promtool.StandardInput.WriteAsync(exposition);
+        promtool.StandardInput.Close();
+        var findings = await promtool.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)
+            + await promtool.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await promtool.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(promtool.ExitCode == 0, $"promtool check metrics:\n{findings}");
     }
 
     /// <summary>Sums the samples of <paramref name="name"/> whose labels contain <paramref name="labels"/>.</summary>
