@@ -129,6 +129,28 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
         Assert.Contains("\"attempts\":2", (string?)letter, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DocumentOverThePageLimit_BecomesTooLarge_AtOnce()
+    {
+        const string queue = "queue:page_limit_test";
+        await using var strict = await WorkerProcess.StartAsync(system, "pages", new Dictionary<string, string?>
+        {
+            ["REDIS_QUEUE_NAME"] = queue,
+            ["MAX_PAGES"] = "2",
+        });
+        var taskId = PipelineDriver.NewTaskId("pages");
+        var key = $"pages/{taskId}.pdf";
+        await system.Pipeline.UploadAsync(key, Corpus.Generated("one", "two", "three"));
+        var keys = new QueueKeys(queue);
+        await system.Redis.ListLeftPushAsync(keys.Pending, $$"""{"task_id":"{{taskId}}","object_key":"{{key}}"}""");
+
+        var letter = await Eventually.ValueAsync(() => system.Redis.HashGetAsync(keys.Dead, taskId), v => !v.IsNull, Patience, "the too_large dead letter");
+
+        Assert.Contains("\"category\":\"too_large\"", (string?)letter, StringComparison.Ordinal);
+        Assert.Contains("MAX_PAGES", (string?)letter, StringComparison.Ordinal);
+        Assert.Contains("\"attempts\":1", (string?)letter, StringComparison.Ordinal);
+    }
+
     private async Task<IReadOnlyList<string>> SubmitBatchAsync(string prefix, int count)
     {
         var ids = new List<string>(count);
