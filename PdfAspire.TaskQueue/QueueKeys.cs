@@ -30,4 +30,16 @@ public sealed record QueueKeys(string Pending)
 
     /// <summary>HASH with one task's history: attempts, status, worker, timings, last error, result summary.</summary>
     public string Task(string taskId) => $"{Pending}:task:{taskId}";
+
+    /// <summary>LIST of one task's timeline (JSON <see cref="TaskEvent"/>s), oldest first, trimmed and expiring with the task.</summary>
+    public string TaskEvents(string taskId) => $"{Pending}:task:{taskId}:events";
+
+    /// <summary>ZSET of task ids by their last event (Unix ms): the admin's list of recent tasks.</summary>
+    public string RecentTasks => $"{Pending}:tasks:recent";
+
+    /// <summary>ZSET searched by lexical range: <c>i:{id}</c> and <c>n:{file name}</c> entries, each ending in the task id.</summary>
+    public string TaskIndex => $"{Pending}:tasks:index";
+
+    /// <summary>HASH of counters (processed, failed, dead) for one minute since the Unix epoch; kept 25 hours.</summary>
+    public string Stats(long unixMinute) => $"{Pending}:stats:{unixMinute}";
 }

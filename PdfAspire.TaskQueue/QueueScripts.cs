@@ -35,8 +35,9 @@ internal static class QueueScripts
         """;
 
     /// <summary>
-    /// KEYS: dead, pending, task record. ARGV: task id. Re-queues one dead letter's payload and removes the letter in one
-    /// step, so a retry clicked twice, or by two operators, queues the task once.
+    /// KEYS: dead, pending, task record, task events, recent tasks. ARGV: task id, event JSON, now (ms), event
+    /// retention (s), max events. Re-queues one dead letter's payload and removes the letter in one step, so a retry
+    /// clicked twice, or by two operators at once, queues the task once. The task starts again with fresh attempts.
     /// </summary>
     public const string RetryDead = """
         local letter = redis.call('HGET', KEYS[1], ARGV[1])
@@ -45,6 +46,10 @@ internal static class QueueScripts
         redis.call('HDEL', KEYS[1], ARGV[1])
         redis.call('LPUSH', KEYS[2], payload)
         redis.call('HSET', KEYS[3], 'status', 'pending', 'attempts', 0, 'infrastructure_retries', 0)
+        redis.call('RPUSH', KEYS[4], ARGV[2])
+        redis.call('LTRIM', KEYS[4], -tonumber(ARGV[5]), -1)
+        redis.call('EXPIRE', KEYS[4], ARGV[4])
+        redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
         return 1
         """;
 }

@@ -51,6 +51,8 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
             new(TaskRecordFields.LastStartedAt, Stamp(now)),
         ]);
         _ = tx.KeyExpireAsync(key, HistoryRetention);
+        TaskJournal.Index(tx, keys, task.TaskId!, task.FileName);
+        TaskJournal.AddEvent(tx, keys, task.TaskId!, new TaskEvent { At = now, Kind = TaskEventKinds.Started, Worker = workerId });
         await tx.ExecuteAsync();
         return new TaskAttempt((int)await attempts, (int?)await infrastructureRetries ?? 0,
             ParseStamp(await firstAttempt), FailureCategories.FromWireName(await lastCategory));
@@ -73,11 +75,20 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
             new(TaskRecordFields.DurationMs, (long)result.Duration.TotalMilliseconds),
         ]);
         _ = tx.KeyExpireAsync(keys.Task(taskId), HistoryRetention);
+        TaskJournal.AddEvent(tx, keys, taskId, new TaskEvent
+        {
+            At = now,
+            Kind = TaskEventKinds.Succeeded,
+            Worker = workerId,
+            DurationMs = (long)result.Duration.TotalMilliseconds,
+            Message = $"{result.PageCount} pages, {result.FailedPages} failed",
+        });
+        TaskJournal.Count(tx, keys, now, TaskJournal.Processed);
         await tx.ExecuteAsync();
     }
 
     /// <summary>Moves the task from processing to the delayed set, due at <paramref name="dueAt"/>.</summary>
-    public async Task ScheduleRetryAsync(string workerId, string payload, string taskId, FailureCategory category, string message, DateTimeOffset dueAt)
+    public async Task ScheduleRetryAsync(string workerId, string payload, string taskId, FailureCategory category, string message, DateTimeOffset dueAt, DateTimeOffset now)
     {
         var tx = Db.CreateTransaction();
         _ = tx.SortedSetAddAsync(keys.Delayed, payload, dueAt.ToUnixTimeMilliseconds());
@@ -93,6 +104,16 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
             new(TaskRecordFields.LastError, message),
             new(TaskRecordFields.NextAttemptAt, Stamp(dueAt)),
         ]);
+        TaskJournal.AddEvent(tx, keys, taskId, new TaskEvent
+        {
+            At = now,
+            Kind = TaskEventKinds.RetryScheduled,
+            Worker = workerId,
+            Category = category.WireName(),
+            Message = message,
+            NextAttemptAt = dueAt,
+        });
+        TaskJournal.Count(tx, keys, now, TaskJournal.Failed);
         await tx.ExecuteAsync();
     }
 
@@ -110,17 +131,19 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
             new(TaskRecordFields.CompletedAt, Stamp(letter.FailedAt)),
         ]);
         _ = tx.KeyExpireAsync(keys.Task(letter.TaskId), HistoryRetention);
+        TaskJournal.Index(tx, keys, letter.TaskId, letter.FileName);
+        TaskJournal.AddEvent(tx, keys, letter.TaskId, new TaskEvent
+        {
+            At = letter.FailedAt,
+            Kind = TaskEventKinds.DeadLettered,
+            Worker = workerId,
+            Attempt = letter.Attempts,
+            Category = letter.Category,
+            Message = letter.Message,
+        });
+        TaskJournal.Count(tx, keys, letter.FailedAt, TaskJournal.Failed);
+        TaskJournal.Count(tx, keys, letter.FailedAt, TaskJournal.DeadLettered);
         await tx.ExecuteAsync();
-    }
-
-    /// <summary>Puts one dead letter back on the queue. False when it is no longer there (already retried or deleted).</summary>
-    public async Task<bool> RetryDeadLetterAsync(string taskId) =>
-        (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, [keys.Dead, keys.Pending, keys.Task(taskId)], [taskId]) == 1;
-
-    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync()
-    {
-        var entries = await Db.HashValuesAsync(keys.Dead);
-        return [.. entries.Select(e => JsonSerializer.Deserialize((string)e!, DeadLetterJsonContext.Default.DeadLetter)!)];
     }
 
     /// <summary>Moves retries that are due back to the pending list. Returns how many moved.</summary>
@@ -176,14 +199,13 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.ReapWorkers, [keys.Workers, keys.Pending], args);
     }
 
-    /// <summary>Stops every worker from taking tasks (in-flight ones finish); the pending list keeps growing meanwhile.</summary>
-    public Task PauseAsync(string pausedBy, DateTimeOffset now) => Db.StringSetAsync(keys.Paused, $"{pausedBy} at {Stamp(now)}");
-
-    public Task ResumeAsync() => Db.KeyDeleteAsync(keys.Paused);
-
     public Task<bool> IsPausedAsync() => Db.KeyExistsAsync(keys.Paused);
 
     public async Task<long> PendingLengthAsync() => await Db.ListLengthAsync(keys.Pending);
+
+    /// <summary>Drops recent-task entries older than the history they point to.</summary>
+    public Task TrimHistoryAsync(DateTimeOffset now) =>
+        Db.SortedSetRemoveRangeByScoreAsync(keys.RecentTasks, double.NegativeInfinity, (now - HistoryRetention).ToUnixTimeMilliseconds());
 
     public static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -23,6 +23,9 @@ public static class TaskQueueExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new QueueKeys(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
         builder.Services.AddSingleton<ReliableQueue>();
+        builder.Services.AddSingleton<QueueAdministration>();
+        builder.Services.AddSingleton<QueueInsights>();
+        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 }

@@ -29,6 +29,7 @@ public static class TaskRecordFields
 /// <summary>Values of <see cref="TaskRecordFields.Status"/>.</summary>
 public static class TaskStatuses
 {
+    public const string Pending = "pending";
     public const string Processing = "processing";
     public const string Retrying = "retrying";
     public const string Done = "done";

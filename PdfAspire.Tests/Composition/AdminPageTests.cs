@@ -30,7 +30,7 @@ public sealed class AdminPageTests(AppHostFixture system)
         }
         finally
         {
-            await system.Pipeline.Queue.ResumeAsync();
+            await system.Pipeline.Administration.ResumeAsync();
         }
     }
 }

@@ -24,6 +24,7 @@ public sealed class PipelineDriver : IDisposable
         StorageEndpoint = system.Endpoint("minio", "api");
         S3 = StorageExtensions.CreateClient(new StorageOptions { Endpoint = StorageEndpoint.ToString(), AccessId = "S3RVER", AccessKey = "S3RVER" });
         Queue = new ReliableQueue(redis, Keys);
+        Administration = new QueueAdministration(redis, Keys, Queue, TimeProvider.System);
     }
 
     public Uri StorageEndpoint { get; }
@@ -33,6 +34,8 @@ public sealed class PipelineDriver : IDisposable
     public QueueKeys Keys { get; } = new(QueueOptions.DefaultName);
 
     public ReliableQueue Queue { get; }
+
+    public QueueAdministration Administration { get; }
 
     public IDatabase Redis => _redis.GetDatabase();
 
@@ -105,7 +108,7 @@ public sealed class PipelineDriver : IDisposable
     /// <summary>Pauses consumption and waits until every live worker reports that it has stopped taking tasks.</summary>
     public async Task PauseAllWorkersAsync(TimeSpan timeout)
     {
-        await Queue.PauseAsync("tests", DateTimeOffset.UtcNow);
+        await Administration.PauseAsync("tests");
         await Eventually.TrueAsync(async () =>
         {
             var live = await Redis.SortedSetRangeByScoreAsync(Keys.Workers, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

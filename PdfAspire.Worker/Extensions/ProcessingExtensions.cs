@@ -14,7 +14,6 @@ public static class ProcessingExtensions
     public static void AddTaskProcessing(this WebApplicationBuilder builder, WorkerOptions worker, ProcessingOptions processing)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new WorkerIdentity(worker.WorkerId, DateTimeOffset.UtcNow));
         services.AddSingleton(new RecyclableMemoryStreamManager(new RecyclableMemoryStreamManager.Options
         {

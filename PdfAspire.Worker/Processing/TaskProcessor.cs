@@ -101,7 +101,7 @@ public sealed partial class TaskProcessor(
                 return;
         }
         var dueAt = retries.NextAttemptAt(retryNumber);
-        await queue.ScheduleRetryAsync(worker.Id, payload, task.TaskId!, category, failure.Message, dueAt);
+        await queue.ScheduleRetryAsync(worker.Id, payload, task.TaskId!, category, failure.Message, dueAt, clock.GetUtcNow());
         metrics.RecordFailure(category, deadLettered: false);
         LogRetry(task.ObjectKey!, category.WireName(), failure.Message, dueAt);
     }

@@ -63,6 +63,10 @@ public sealed partial class LeaseKeeper(
         {
             LogReaped(returned);
         }
+        if (reap)
+        {
+            await queue.TrimHistoryAsync(now);
+        }
         metrics.SetQueueLength(await queue.PendingLengthAsync());
     }
 

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace PdfAspire.TaskQueue;
+
+/// <summary>One entry of a task's timeline, as the admin's task page and failure details show it.</summary>
+public sealed record TaskEvent
+{
+    public required DateTimeOffset At { get; init; }
+    public required string Kind { get; init; }
+    public string? Worker { get; init; }
+    public int? Attempt { get; init; }
+    public string? Category { get; init; }
+    public string? Message { get; init; }
+    public long? DurationMs { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
+
+/// <summary>Values of <see cref="TaskEvent.Kind"/>.</summary>
+public static class TaskEventKinds
+{
+    public const string Queued = "queued";
+    public const string Started = "started";
+    public const string Succeeded = "succeeded";
+    public const string RetryScheduled = "retry_scheduled";
+    public const string DeadLettered = "dead_lettered";
+    public const string RetriedByOperator = "retried_by_operator";
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TaskEvent))]
+public sealed partial class TaskEventJsonContext : JsonSerializerContext;
