@@ -1,4 +1,3 @@
-using PdfAspire.Admin.Components;
 using PdfAspire.Admin.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,7 +8,5 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseAdminPipeline();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,5 +1,9 @@
 using MudBlazor.Services;
+using PdfAspire.Admin.Components;
 using PdfAspire.Admin.Queue;
+using PdfAspire.Admin.Security;
+using PdfAspire.Admin.Uploads;
+using PdfAspire.Storage;
 using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Admin.Extensions;
@@ -14,10 +18,12 @@ public static class Extensions
         builder.WebHost.UseStaticWebAssets();
 
         builder.AddTaskQueue();
+        builder.AddObjectStorage(ensureBucket: true);
+        builder.AddAdminSecurity();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<DocumentUploader>();
 
-        // One poller for every open page, instead of one per browser tab.
         builder.Services.AddSingleton<QueueMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueMonitor>());
     }
@@ -28,7 +34,13 @@ public static class Extensions
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapAccountEndpoints();
+        // Every page requires a signed-in user; the sign-in and error pages opt out with [AllowAnonymous].
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
+        app.MapDefaultEndpoints();
     }
 }

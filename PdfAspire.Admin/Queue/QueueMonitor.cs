@@ -4,10 +4,10 @@ using StackExchange.Redis;
 namespace PdfAspire.Admin.Queue;
 
 /// <summary>
-/// Reads the queue's counts from Redis once a second and tells the pages that show them. It reads Redis itself, so
-/// the dashboard stays correct while every worker is down.
+/// Reads the queue's counts and workers from Redis once a second and tells the pages that show them: one poller for
+/// every open page instead of one per tab. It reads Redis itself, so the dashboard stays right while every worker is down.
 /// </summary>
-public sealed partial class QueueMonitor(IConnectionMultiplexer redis, QueueKeys keys, ILogger<QueueMonitor> logger) : BackgroundService
+public sealed partial class QueueMonitor(QueueInsights insights, ILogger<QueueMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -31,19 +31,15 @@ public sealed partial class QueueMonitor(IConnectionMultiplexer redis, QueueKeys
     {
         try
         {
-            var db = redis.GetDatabase();
-            var pending = db.ListLengthAsync(keys.Pending);
-            var delayed = db.SortedSetLengthAsync(keys.Delayed);
-            var dead = db.HashLengthAsync(keys.Dead);
-            return new QueueSnapshot(await pending, await delayed, await dead, DateTimeOffset.UtcNow);
+            return new QueueSnapshot(await insights.CountsAsync(), await insights.WorkersAsync(), DateTimeOffset.UtcNow);
         }
         catch (RedisException e)
         {
             LogReadFailed(e.Message);
-            return Current with { Error = "Redis is unreachable" };
+            return Current with { Error = "Redis is unreachable; the figures below are the last ones read." };
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the queue counts: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the queue: {Reason}")]
     private partial void LogReadFailed(string reason);
 }

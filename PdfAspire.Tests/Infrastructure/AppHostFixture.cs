@@ -17,6 +17,11 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>The admin's passwords for this run, passed to the AppHost's secret parameters.</summary>
+    public static readonly string OperatorPassword = $"operator-{Guid.NewGuid():N}";
+
+    public static readonly string ViewerPassword = $"viewer-{Guid.NewGuid():N}";
+
     /// <summary>
     /// What the tests change from the defaults: short retry delays and lease, so retries and reaping happen within a
     /// test's patience, and a 16 MiB size limit, so a too_large document is cheap to make.
@@ -27,6 +32,8 @@ public sealed class AppHostFixture : IAsyncLifetime
         ["RETRY_MAX_DELAY_MS"] = "1000",
         ["LEASE_TIMEOUT_SECONDS"] = "4",
         ["MAX_ATTEMPTS"] = "3",
+        // Low enough that an ingest outage becomes a dead letter within seconds, for the admin's failure tests.
+        ["MAX_INFRASTRUCTURE_RETRIES"] = "8",
         ["MAX_DOCUMENT_BYTES"] = (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -48,6 +55,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PdfAspire_AppHost>(
             ["PDFASPIRE_RUN_MODE=local", $"PDFASPIRE_STATE_DIR={_stateDirectory}",
+             $"Parameters:admin-operator-password={OperatorPassword}", $"Parameters:admin-viewer-password={ViewerPassword}",
              .. WorkerSettings.Select(s => $"Worker:{s.Key}={s.Value}")],
             (options, _) => options.DisableDashboard = true,
             cts.Token);

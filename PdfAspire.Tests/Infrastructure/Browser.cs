@@ -23,6 +23,7 @@ public static class Browser
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing; run ./setup.sh --tests (apt-get install chromium).");
         }
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PdfAspire.Admin.Security;
+
+/// <summary>Who may sign in, and the admin's limits. Bound from the root of configuration, like the worker's settings.</summary>
+public sealed class AdminOptions
+{
+    /// <summary>The operator's password (full access). From the AppHost's secret parameter or the Kubernetes Secret.</summary>
+    [ConfigurationKeyName("ADMIN_OPERATOR_PASSWORD")]
+    [Required(ErrorMessage = "ADMIN_OPERATOR_PASSWORD is required: the password of the 'operator' account.")]
+    [MinLength(12, ErrorMessage = "ADMIN_OPERATOR_PASSWORD must be at least 12 characters.")]
+    public string OperatorPassword { get; set; } = "";
+
+    /// <summary>The read-only account's password; when empty, the 'viewer' account is disabled.</summary>
+    [ConfigurationKeyName("ADMIN_VIEWER_PASSWORD")]
+    public string? ViewerPassword { get; set; }
+
+    /// <summary>Failed sign-ins from one address before it is locked out.</summary>
+    [ConfigurationKeyName("ADMIN_LOCKOUT_ATTEMPTS")]
+    [Range(1, 1000, ErrorMessage = "ADMIN_LOCKOUT_ATTEMPTS must be between 1 and 1000 (default 5).")]
+    public int LockoutAttempts { get; set; } = 5;
+
+    [ConfigurationKeyName("ADMIN_LOCKOUT_MINUTES")]
+    [Range(1, 1440, ErrorMessage = "ADMIN_LOCKOUT_MINUTES must be between 1 and 1440 (default 15).")]
+    public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Largest upload accepted; the worker's MAX_DOCUMENT_BYTES should be at least this.</summary>
+    [ConfigurationKeyName("MAX_DOCUMENT_BYTES")]
+    [Range(1024, 2L << 30, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
+    public long MaxUploadBytes { get; set; } = 100L << 20;
+}
