@@ -80,7 +80,7 @@ public sealed partial class DocumentUploader(
         return new UploadOutcome(fileName, true, $"{fileName} queued.", taskId);
     }
 
-    public static string Megabytes(long bytes) => $"{bytes / 1048576.0:0.#} MB";
+    public static string Megabytes(long bytes) => bytes < 1 << 20 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes / 1048576.0:0.#} MB";
 
     /// <summary>Object keys keep letters, digits, dot, dash and underscore; the original name stays in the task.</summary>
     public static string SafeName(string fileName)

@@ -1,0 +1,72 @@
+using Amazon.S3;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using PdfAspire.Admin.Security;
+using PdfAspire.Admin.Uploads;
+using PdfAspire.Storage;
+using PdfAspire.TaskQueue;
+using PdfAspire.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace PdfAspire.Tests.Components;
+
+/// <summary>
+/// A bUnit context with the admin's real services over a real Redis, on a queue name of the test's own, signed in
+/// as the given role.
+/// </summary>
+public sealed class AdminComponentContext : BunitContext
+{
+    public AdminComponentContext(RedisServer redis, string role, long maxUploadBytes = 100L << 20)
+    {
+        Keys = new QueueKeys($"queue:component-{Guid.NewGuid():N}");
+        Redis = redis.Connection.GetDatabase();
+        Queue = new ReliableQueue(redis.Connection, Keys);
+        Administration = new QueueAdministration(redis.Connection, Keys, Queue, TimeProvider.System);
+        Services.AddSingleton<IConnectionMultiplexer>(redis.Connection);
+        Services.AddSingleton(Keys);
+        Services.AddSingleton(Queue);
+        Services.AddSingleton(Administration);
+        Services.AddSingleton(new QueueInsights(redis.Connection, Keys, TimeProvider.System));
+        Services.AddSingleton(TimeProvider.System);
+        // Refused uploads never reach the store; this client points nowhere on purpose.
+        Services.AddSingleton<IAmazonS3>(new AmazonS3Client("unused", "unused", new AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true }));
+        Services.AddSingleton(Options.Create(new StorageOptions()));
+        Services.AddSingleton(Options.Create(new AdminOptions { OperatorPassword = "unused-in-components", MaxUploadBytes = maxUploadBytes }));
+        Services.AddSingleton<DocumentUploader>();
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        AddAuthorization().SetAuthorized(role).SetRoles(role);
+        // Dialogs and popovers render into their providers, as MainLayout hosts them.
+        DialogProvider = Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+    }
+
+    public QueueKeys Keys { get; }
+
+    public IDatabase Redis { get; }
+
+    public ReliableQueue Queue { get; }
+
+    public QueueAdministration Administration { get; }
+
+    public IRenderedComponent<MudDialogProvider> DialogProvider { get; }
+
+    /// <summary>Writes a dead letter the way a worker does.</summary>
+    public Task AddDeadLetterAsync(string category, string fileName) => Queue.DeadLetterAsync("component-worker", new DeadLetter
+    {
+        TaskId = $"{category}-{Guid.NewGuid():N}",
+        Payload = $$"""{"object_key":"{{fileName}}"}""",
+        Category = category,
+        Message = $"{fileName} failed as {category}",
+        Attempts = 1,
+        FileName = fileName,
+        FailedAt = DateTimeOffset.UtcNow,
+    });
+
+    /// <summary>Clicks the button labelled <paramref name="label"/> in the open dialog.</summary>
+    public void ConfirmDialog(string label) =>
+        DialogProvider.WaitForAssertion(() => DialogProvider.FindAll("button").Single(b => b.TextContent.Trim() == label).Click());
+}

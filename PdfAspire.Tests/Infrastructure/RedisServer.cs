@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace PdfAspire.Tests.Infrastructure;
+
+/// <summary>A real redis-server of the component tests' own, on a free loopback port, without persistence.</summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private Process? _process;
+
+    public ConnectionMultiplexer Connection { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        _process = Process.Start(new ProcessStartInfo("redis-server", ["--port", portText, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{portText}");
+        options.AbortOnConnectFail = false;
+        Connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await Eventually.TrueAsync(async () => Connection.IsConnected && (await Connection.GetDatabase().PingAsync()) >= TimeSpan.Zero,
+            TimeSpan.FromSeconds(30), "redis-server to answer PING");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        _process?.Kill();
+        _process?.Dispose();
+    }
+}
