@@ -129,7 +129,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private static string WorkerAssembly()
+    public static string WorkerAssembly()
     {
         var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         // ProjectPath is the AppHost's folder.
