@@ -98,9 +98,11 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
         Assert.Equal(taskIds.Count, results.Count);
         foreach (var id in taskIds)
         {
+            // Ingest stores the result just before the worker acknowledges it.
+            await Eventually.TrueAsync(async () => (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(id), TaskRecordFields.Status) == TaskStatuses.Done,
+                Patience, $"task {id} to be acknowledged");
             Assert.Null(await system.Pipeline.DeadLetterAsync(id));
             Assert.Equal(1, (int)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(id), TaskRecordFields.Attempts));
-            Assert.Equal(TaskStatuses.Done, (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(id), TaskRecordFields.Status));
         }
     }
 

@@ -21,7 +21,12 @@ public sealed partial class MetricsTests(AppHostFixture system)
         var bad = await system.Pipeline.SubmitAsync("metrics", "not a pdf at all"u8.ToArray(), "notes.txt");
         await system.Pipeline.WaitForResultsAsync([good], TimeSpan.FromMinutes(1));
         await system.Pipeline.WaitForDeadLetterAsync(bad, TimeSpan.FromMinutes(1));
-        var after = await http.GetStringAsync("/metrics", ct);
+        // Ingest stores the result just before the worker acknowledges it and counts it: wait for the count.
+        const string notPdf = "category=\"not_pdf\",outcome=\"dead_letter\"";
+        var after = await Eventually.ValueAsync(() => http.GetStringAsync("/metrics", ct),
+            s => Value(s, "pdf_tasks_processed_total") > Value(before, "pdf_tasks_processed_total")
+                && Value(s, "pdf_tasks_failed_total", notPdf) > Value(before, "pdf_tasks_failed_total", notPdf),
+            TimeSpan.FromSeconds(30), "the processed and failed counters to move");
 
         Assert.Contains("# TYPE pdf_tasks_processed_total counter", after, StringComparison.Ordinal);
         Assert.Contains("# TYPE pdf_tasks_failed_total counter", after, StringComparison.Ordinal);
@@ -30,7 +35,6 @@ public sealed partial class MetricsTests(AppHostFixture system)
         Assert.Contains("# TYPE pdf_ingest_request_duration_seconds histogram", after, StringComparison.Ordinal);
         Assert.True(Value(after, "pdf_tasks_processed_total") - Value(before, "pdf_tasks_processed_total") >= 1);
         Assert.True(Value(after, "pdf_pages_processed_total") - Value(before, "pdf_pages_processed_total") >= 2);
-        const string notPdf = "category=\"not_pdf\",outcome=\"dead_letter\"";
         Assert.True(Value(after, "pdf_tasks_failed_total", notPdf) - Value(before, "pdf_tasks_failed_total", notPdf) >= 1);
         Assert.True(Value(after, "pdf_ingest_request_duration_seconds_count", "status=\"OK\"") >= 1);
     }

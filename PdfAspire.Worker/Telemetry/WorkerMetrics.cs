@@ -34,6 +34,12 @@ public sealed class WorkerMetrics
         _ingestDuration = meter.CreateHistogram("pdf_ingest_request_duration", unit: "s",
             description: "SubmitResult calls to the ingest service, retries inside a call included, by gRPC status.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        // Every category starts at zero, so failure panels and alerts see a series before the first failure.
+        foreach (var category in FailureCategories.All)
+        {
+            RecordFailures(category, deadLettered: false, count: 0);
+            RecordFailures(category, deadLettered: true, count: 0);
+        }
         meter.CreateObservableGauge("pdf_queue_length", () => Interlocked.Read(ref _queueLength),
             description: "Tasks waiting in the pending list, as last read by this worker.");
         meter.CreateObservableGauge("pdf_tasks_in_flight", () => Volatile.Read(ref _inFlight),
@@ -55,8 +61,10 @@ public sealed class WorkerMetrics
         _duration.Record(duration.TotalSeconds);
     }
 
-    public void RecordFailure(FailureCategory category, bool deadLettered) =>
-        _failed.Add(1, new("category", category.WireName()), new("outcome", deadLettered ? "dead_letter" : "retry"));
+    public void RecordFailure(FailureCategory category, bool deadLettered) => RecordFailures(category, deadLettered, 1);
+
+    private void RecordFailures(FailureCategory category, bool deadLettered, long count) =>
+        _failed.Add(count, new("category", category.WireName()), new("outcome", deadLettered ? "dead_letter" : "retry"));
 
     public void RecordIngestCall(TimeSpan duration, StatusCode status) =>
         _ingestDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status.ToString()));
