@@ -24,3 +24,6 @@ export TEST_RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 results="$TEST_RESULTS_DIR"
 dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \
   --results-directory "$results" "$@"
+
+echo "== benchmark, smoke mode (proves the benchmark works; figures on a tiny corpus mean nothing, and nothing is asserted)"
+dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"

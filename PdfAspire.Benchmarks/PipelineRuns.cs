@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PdfAspire.TaskQueue;
+
+namespace PdfAspire.Benchmarks;
+
+/// <summary>The whole pipeline: tasks queued for PDFs already in the bucket, timed until ingest holds every result.</summary>
+public static class PipelineRuns
+{
+    public static async Task UploadAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix)
+    {
+        await Parallel.ForEachAsync(corpus.Select((d, i) => (d, i)), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (item, _) => await system.UploadAsync(Key(prefix, item.i), item.d.Content));
+    }
+
+    public static async Task<Measurement> ThroughputAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix, int workers, int concurrency)
+    {
+        await system.ResetAsync();
+        var processes = new List<WorkerProcess>();
+        for (var i = 0; i < workers; i++)
+        {
+            processes.Add(await system.StartWorkerAsync(concurrency));
+        }
+        try
+        {
+            await WarmUpAsync(system, corpus, prefix, workers * concurrency);
+            var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)Task(prefix, i, d.Name)).ToArray();
+            var watch = Stopwatch.StartNew();
+            await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, payloads);
+            await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == corpus.Count);
+            var elapsed = watch.Elapsed;
+            return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}", corpus.Count,
+                corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Like the raw run's warm-up: each worker's JIT, pools and connections are warm before the clock starts, as in a
+    /// worker that has been running. The warm-up results are then forgotten.
+    /// </summary>
+    private static async Task WarmUpAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix, int count)
+    {
+        var warmUp = Enumerable.Range(0, Math.Min(count * 2, corpus.Count))
+            .Select(i => (StackExchange.Redis.RedisValue)Task(prefix, i, corpus[i].Name).Replace($"\"{TaskId(prefix, i)}\"", $"\"warm-up-{i}\"", StringComparison.Ordinal))
+            .ToArray();
+        await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, warmUp);
+        await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == warmUp.Length);
+        (await system.Stub.DeleteAsync("/results")).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// One task at a time through one worker: queued, taken, read from S3, extracted, submitted, stored. The time from
+    /// LPUSH to ingest's store, minus the extraction the worker reports, is what the pipeline adds to a document.
+    /// </summary>
+    public static async Task<Overhead> OverheadAsync(LocalSystem system, IReadOnlyList<CorpusDocument> onePagers, string prefix)
+    {
+        await system.ResetAsync();
+        await using var worker = await system.StartWorkerAsync(concurrency: 1);
+        var db = system.Redis.GetDatabase();
+        var overheads = new List<double>();
+        var endToEnd = new List<double>();
+        for (var i = 0; i < onePagers.Count; i++)
+        {
+            var queuedAt = DateTimeOffset.UtcNow;
+            await db.ListLeftPushAsync(QueueOptions.DefaultName, Task(prefix, i, onePagers[i].Name));
+            var taskId = TaskId(prefix, i);
+            var stored = await WaitForResultAsync(system, taskId);
+            var total = (stored.StoredAt - queuedAt).TotalMilliseconds;
+            // The first few warm the JIT and connections; they are not what a running worker adds.
+            if (i >= 5)
+            {
+                endToEnd.Add(total);
+                overheads.Add(total - stored.ExtractionMs);
+            }
+        }
+        overheads.Sort();
+        return new Overhead(overheads.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), endToEnd.Average());
+    }
+
+    private static async Task<(DateTimeOffset StoredAt, double ExtractionMs)> WaitForResultAsync(LocalSystem system, string taskId)
+    {
+        JsonElement result = default;
+        await LocalSystem.UntilDoneAsync(async () =>
+        {
+            using var response = await system.Stub.GetAsync($"/results/{taskId}");
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+            result = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return true;
+        });
+        var summary = (await system.Stub.GetFromJsonAsync<List<JsonElement>>("/results"))!
+            .Single(r => r.GetProperty("task_id").GetString() == taskId);
+        var extraction = result.GetProperty("request").GetProperty("timings").GetProperty("extraction").GetString()!;
+        return (summary.GetProperty("stored_at").GetDateTimeOffset(), double.Parse(extraction.TrimEnd('s'), CultureInfo.InvariantCulture) * 1000);
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static string Key(string prefix, int i) => $"{prefix}/{i}.pdf";
+
+    private static string TaskId(string prefix, int i) => $"{prefix}-{i}";
+
+    private static string Task(string prefix, int i, string fileName) => JsonSerializer.Serialize(new UploadTask
+    {
+        TaskId = TaskId(prefix, i),
+        Bucket = LocalSystem.Bucket,
+        ObjectKey = Key(prefix, i),
+        FileName = fileName,
+    }, TaskQueueJsonContext.Default.UploadTask);
+}

@@ -1,0 +1,44 @@
+using PdfAspire.Benchmarks;
+
+// One run on one corpus and the same cores: raw PdfPig, pdftotext, the whole pipeline in several shapes, per-task
+// overhead, and worker memory. `--smoke` runs a tiny corpus to prove the benchmark works (CI), never a threshold.
+var smoke = args.Contains("--smoke");
+var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
+    ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
+Directory.CreateDirectory(output);
+
+Console.WriteLine($"Loading the corpus ({(smoke ? "smoke" : "full")})…");
+var corpus = BenchCorpus.TexLive(smoke ? 4 : null);
+var onePagers = BenchCorpus.OnePagers(smoke ? 12 : 200);
+Console.WriteLine($"{corpus.Count} texlive PDFs, {corpus.Sum(d => d.Pages)} pages, {corpus.Sum(d => (long)d.Content.Length) / 1048576.0:0.0} MB; {onePagers.Count} one-page PDFs");
+
+var rows = new List<Measurement>();
+Console.WriteLine("raw PdfPig…");
+RawExtraction.Run(corpus.Take(2).ToList()); // warm-up: JIT and font tables
+rows.Add(RawExtraction.Run(corpus));
+Console.WriteLine("pdftotext…");
+rows.Add(await PopplerExtraction.RunAsync(corpus));
+
+await using (var system = await LocalSystem.StartAsync())
+{
+    await PipelineRuns.UploadAsync(system, corpus, "corpus");
+    await PipelineRuns.UploadAsync(system, onePagers, "one-page");
+    var cores = Environment.ProcessorCount;
+    (int Workers, int Concurrency)[] shapes = smoke ? [(1, cores)] : [.. new[] { (1, 1), (1, 2), (1, cores), (2, cores) }.Distinct()];
+    foreach (var (workers, concurrency) in shapes)
+    {
+        Console.WriteLine($"pipeline: {workers} worker(s) × concurrency {concurrency}…");
+        rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, "corpus", workers, concurrency));
+    }
+    Console.WriteLine("per-task overhead…");
+    var overhead = await PipelineRuns.OverheadAsync(system, onePagers, "one-page");
+
+    var report = new Report(rows, overhead, $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    var markdown = report.Markdown();
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
+    await File.WriteAllTextAsync(Path.Combine(output, "benchmark.json"), report.Json());
+    report.Chart(Path.Combine(output, "benchmark.png"));
+    Console.WriteLine($"Written: {output}/benchmark.md, benchmark.json, benchmark.png");
+}

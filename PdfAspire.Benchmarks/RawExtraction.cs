@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Extraction;
+
+namespace PdfAspire.Benchmarks;
+
+/// <summary>The ceiling: the worker's own extractor, in-process, one document per core at a time.</summary>
+public static class RawExtraction
+{
+    public static Measurement Run(IReadOnlyList<CorpusDocument> corpus)
+    {
+        var extractor = new PdfExtractor(Options.Create(new ProcessingOptions { MaxPages = int.MaxValue }));
+        long pages = 0;
+        var watch = Stopwatch.StartNew();
+        Parallel.ForEach(corpus, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, document =>
+        {
+            using var stream = new MemoryStream(document.Content, writable: false);
+            Interlocked.Add(ref pages, extractor.Extract(stream, CancellationToken.None).PageCount);
+        });
+        return new Measurement("raw PdfPig (in-process)", corpus.Count, pages, corpus.Sum(d => (long)d.Content.Length), watch.Elapsed);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PdfAspire.Benchmarks;
+
+/// <summary>One worker process of a pipeline run; its peak resident memory is read from the kernel.</summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http;
+
+    public WorkerProcess(Process process, int metricsPort)
+    {
+        _process = process;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public async Task<bool> IsHealthyAsync()
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"a worker exited with {_process.ExitCode}");
+        }
+        try
+        {
+            using var response = await _http.GetAsync("/health");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>VmHWM: the most resident memory the process ever held.</summary>
+    public long PeakRssBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _http.Dispose();
+    }
+}
