@@ -3,10 +3,16 @@ namespace PdfAspire.Benchmarks;
 /// <summary>One row of the results table.</summary>
 public sealed record Measurement(string Name, int Documents, long Pages, long Bytes, TimeSpan Elapsed, long? PeakRssBytes = null)
 {
+    /// <summary>CPU seconds each process spent during the run: where the cores went.</summary>
+    public IReadOnlyDictionary<string, double> CpuSeconds { get; init; } = new Dictionary<string, double>();
+
     public double PagesPerSecond => Pages / Elapsed.TotalSeconds;
 
     public double MegabytesPerSecond => Bytes / 1048576.0 / Elapsed.TotalSeconds;
 }
 
-/// <summary>Per-task overhead on one-page PDFs: end-to-end latency minus the extraction itself.</summary>
-public sealed record Overhead(int Tasks, double P50Ms, double P99Ms, double MeanEndToEndMs);
+/// <summary>
+/// Per-task overhead on one-page PDFs: end-to-end latency minus the extraction itself; <c>P50DownloadMs</c> is the
+/// median S3 GET as the worker timed it, the part the object store itself adds.
+/// </summary>
+public sealed record Overhead(int Tasks, double P50Ms, double P99Ms, double MeanEndToEndMs, double P50DownloadMs);

@@ -27,12 +27,17 @@ public static class PipelineRuns
         {
             await WarmUpAsync(system, corpus, prefix, workers * concurrency);
             var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)Task(prefix, i, d.Name)).ToArray();
+            var cpuBefore = CpuByProcess(system, processes);
             var watch = Stopwatch.StartNew();
             await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, payloads);
             await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == corpus.Count);
             var elapsed = watch.Elapsed;
+            var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
             return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}", corpus.Count,
-                corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()));
+                corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()))
+            {
+                CpuSeconds = cpu,
+            };
         }
         finally
         {
@@ -41,6 +46,14 @@ public static class PipelineRuns
                 await process.DisposeAsync();
             }
         }
+    }
+
+    private static Dictionary<string, double> CpuByProcess(LocalSystem system, List<WorkerProcess> workers)
+    {
+        var cpu = system.InfrastructureCpu();
+        cpu["worker(s)"] = workers.Sum(w => w.CpuSeconds());
+        cpu["benchmark (this process)"] = ProcessCpu.Seconds(Environment.ProcessId);
+        return cpu;
     }
 
     /// <summary>
@@ -68,6 +81,7 @@ public static class PipelineRuns
         var db = system.Redis.GetDatabase();
         var overheads = new List<double>();
         var endToEnd = new List<double>();
+        var downloads = new List<double>();
         for (var i = 0; i < onePagers.Count; i++)
         {
             var queuedAt = DateTimeOffset.UtcNow;
@@ -80,16 +94,18 @@ public static class PipelineRuns
             {
                 endToEnd.Add(total);
                 overheads.Add(total - stored.ExtractionMs);
+                downloads.Add(stored.DownloadMs);
             }
         }
         overheads.Sort();
-        return new Overhead(overheads.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), endToEnd.Average());
+        downloads.Sort();
+        return new Overhead(overheads.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), endToEnd.Average(), Percentile(downloads, 0.50));
     }
 
-    private static async Task<(DateTimeOffset StoredAt, double ExtractionMs)> WaitForResultAsync(LocalSystem system, string taskId)
+    private static async Task<(DateTimeOffset StoredAt, double ExtractionMs, double DownloadMs)> WaitForResultAsync(LocalSystem system, string taskId)
     {
         JsonElement result = default;
-        await LocalSystem.UntilDoneAsync(async () =>
+        await LocalSystem.UntilDoneAsync(intervalMs: 2, condition: async () =>
         {
             using var response = await system.Stub.GetAsync($"/results/{taskId}");
             if (!response.IsSuccessStatusCode)
@@ -101,9 +117,14 @@ public static class PipelineRuns
         });
         var summary = (await system.Stub.GetFromJsonAsync<List<JsonElement>>("/results"))!
             .Single(r => r.GetProperty("task_id").GetString() == taskId);
-        var extraction = result.GetProperty("request").GetProperty("timings").GetProperty("extraction").GetString()!;
-        return (summary.GetProperty("stored_at").GetDateTimeOffset(), double.Parse(extraction.TrimEnd('s'), CultureInfo.InvariantCulture) * 1000);
+        var timings = result.GetProperty("request").GetProperty("timings");
+        return (summary.GetProperty("stored_at").GetDateTimeOffset(), Milliseconds(timings, "extraction"), Milliseconds(timings, "download"));
     }
+
+    /// <summary>A protobuf JSON duration ("0.012s"), in milliseconds; absent means zero.</summary>
+    private static double Milliseconds(JsonElement timings, string name) =>
+        timings.TryGetProperty(name, out var value) ? double.Parse(value.GetString()!.TrimEnd('s'), CultureInfo.InvariantCulture) * 1000 : 0;
+
 
     private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 

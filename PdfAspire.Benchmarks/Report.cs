@@ -39,8 +39,16 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
                 $"| {r.Name} | {r.Documents} | {r.Pages} | {r.Bytes / 1048576.0:0.0} | {r.Elapsed.TotalSeconds:0.00} | {r.PagesPerSecond:0.0} | {r.MegabytesPerSecond:0.00} | {r.PagesPerSecond / Raw.PagesPerSecond:0.00} | {r.PagesPerSecond / Poppler.PagesPerSecond:0.00} | {(r.PeakRssBytes is { } rss ? $"{rss / 1048576.0:0} MiB" : "")} |");
         }
         md.AppendLine();
+        md.AppendLine("CPU seconds by process during each run (2 cores give 2 CPU seconds per second):");
+        md.AppendLine();
+        foreach (var r in rows.Where(r => r.CpuSeconds.Count > 0))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"- {r.Name} ({r.Elapsed.TotalSeconds:0.0} s): {string.Join(", ", r.CpuSeconds.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:0.0}"))}");
+        }
+        md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms).");
+            $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms; of the p50, the S3 GET alone takes {overhead.P50DownloadMs:0.0} ms).");
         md.AppendLine();
         md.AppendLine("Targets:");
         foreach (var target in Targets)
@@ -60,8 +68,9 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
             pages_per_second = r.PagesPerSecond, megabytes_per_second = r.MegabytesPerSecond,
             ratio_to_raw_pdfpig = r.PagesPerSecond / Raw.PagesPerSecond, ratio_to_pdftotext = r.PagesPerSecond / Poppler.PagesPerSecond,
             peak_rss_bytes = r.PeakRssBytes,
+            cpu_seconds = r.CpuSeconds,
         }),
-        overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs },
+        overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs, p50_download_ms = overhead.P50DownloadMs },
         targets = Targets,
     }, Indented);
 

@@ -34,6 +34,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    public double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
+
     /// <summary>VmHWM: the most resident memory the process ever held.</summary>
     public long PeakRssBytes()
     {

@@ -21,7 +21,7 @@ public sealed class ProcessingOptions
     public int MaxInfrastructureRetries { get; set; } = 100;
 
     [ConfigurationKeyName("MAX_DOCUMENT_BYTES")]
-    [Range(1024, 2L << 30, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
+    [Range(1024, int.MaxValue, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
     public long MaxDocumentBytes { get; set; } = 100L << 20;
 
     [ConfigurationKeyName("MAX_PAGES")]

@@ -25,7 +25,7 @@ public sealed class DocumentPipeline(PdfExtractor extractor, IOptions<Processing
         {
             document = await read(deadline.Token);
             var started = Stopwatch.GetTimestamp();
-            var content = document.Content;
+            var content = document.OpenRead();
             // PdfPig is synchronous and checks the token only between pages; WaitAsync lets the deadline win even
             // when one page never finishes.
             var pdf = await Task.Run(() => extractor.Extract(content, deadline.Token), deadline.Token).WaitAsync(deadline.Token);

@@ -56,14 +56,14 @@ public sealed class DocumentReader(IAmazonS3 s3, RecyclableMemoryStreamManager m
         {
             throw TooLarge(bytes.Length, limit);
         }
-        var stream = memory.GetStream("process-document", bytes);
+        var stream = (RecyclableMemoryStream)memory.GetStream("process-document", bytes);
         return new DownloadedDocument(stream, Convert.ToHexStringLower(SHA256.HashData(bytes)), TimeSpan.Zero);
     }
 
     private async Task<DownloadedDocument> ReadAsync(Stream body, long started, CancellationToken ct)
     {
         var limit = options.Value.MaxDocumentBytes;
-        var content = memory.GetStream("download");
+        var content = (RecyclableMemoryStream)memory.GetStream("download");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -78,7 +78,6 @@ public sealed class DocumentReader(IAmazonS3 s3, RecyclableMemoryStreamManager m
                 hash.AppendData(buffer, 0, read);
                 content.Write(buffer, 0, read);
             }
-            content.Position = 0;
             return new DownloadedDocument(content, Convert.ToHexStringLower(hash.GetHashAndReset()), Stopwatch.GetElapsedTime(started));
         }
         catch

@@ -1,12 +1,24 @@
+using Microsoft.IO;
+
 namespace PdfAspire.Worker.Storage;
 
-/// <summary>A PDF read into pooled memory (PdfPig needs to seek), with its hash computed on the way in.</summary>
-public sealed class DownloadedDocument(Stream content, string sha256, TimeSpan duration) : IDisposable
+/// <summary>A PDF read into pooled memory, with its hash computed on the way in.</summary>
+public sealed class DownloadedDocument(RecyclableMemoryStream content, string sha256, TimeSpan duration) : IDisposable
 {
-    public Stream Content { get; } = content;
+    private readonly byte[] _buffer = content.GetBuffer();
+
     public string Sha256 { get; } = sha256;
-    public long SizeBytes => Content.Length;
+    public long SizeBytes => content.Length;
     public TimeSpan Duration { get; } = duration;
 
-    public void Dispose() => Content.Dispose();
+    public ReadOnlySpan<byte> Head(int length) => _buffer.AsSpan(0, (int)Math.Min(length, content.Length));
+
+    /// <summary>
+    /// A plain MemoryStream over the one contiguous pooled buffer. PdfPig's tokenizer reads byte by byte; measured on
+    /// the texlive corpus, a MemoryStream is its fastest input (RecyclableMemoryStream's blocks and PdfPig's
+    /// ReadOnlyMemory input both cost a quarter more CPU).
+    /// </summary>
+    public Stream OpenRead() => new MemoryStream(_buffer, 0, (int)content.Length, writable: false, publiclyVisible: false);
+
+    public void Dispose() => content.Dispose();
 }
