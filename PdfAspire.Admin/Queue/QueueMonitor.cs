@@ -33,7 +33,7 @@ public sealed partial class QueueMonitor(QueueInsights insights, ILogger<QueueMo
         {
             return new QueueSnapshot(await insights.CountsAsync(), await insights.WorkersAsync(), DateTimeOffset.UtcNow);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             LogReadFailed(e.Message);
             return Current with { Error = "Redis is unreachable; the figures below are the last ones read." };

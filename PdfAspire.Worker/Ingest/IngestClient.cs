@@ -17,7 +17,9 @@ namespace PdfAspire.Worker.Ingest;
 public sealed class IngestClient(IngestService.IngestServiceClient client, IOptions<IngestOptions> options, WorkerMetrics metrics)
 {
     private static readonly HashSet<StatusCode> Transient =
-        [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted, StatusCode.Aborted, StatusCode.Internal, StatusCode.Unknown];
+        [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted, StatusCode.Aborted, StatusCode.Internal, StatusCode.Unknown,
+         // Cancelled by the other side (ingest restarting mid-call); our own cancellation never reaches the mapping.
+         StatusCode.Cancelled];
 
     public async Task<SubmitResultResponse> SubmitAsync(SubmitResultRequest request, CancellationToken ct)
     {

@@ -7,6 +7,7 @@ using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Ingest;
 using PdfAspire.Worker.Storage;
 using PdfAspire.Worker.Telemetry;
+using StackExchange.Redis;
 
 namespace PdfAspire.Worker.Processing;
 
@@ -75,6 +76,14 @@ public sealed partial class TaskProcessor(
             // The shutdown grace period ran out: not the document's fault. The consumer returns the payload to pending.
             await queue.RefundAttemptAsync(task.TaskId!);
             LogAbandoned(task.ObjectKey!);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RedisException or RedisTimeoutException))
+        {
+            // Anything else thrown while handling the document (the parser's stack guard, out of memory, a bug) is a
+            // parser crash: retried with backoff and counted, never left stuck in the processing list.
+            activity?.SetStatus(ActivityStatusCode.Error, FailureCategory.ParserCrash.WireName());
+            await HandleFailureAsync(task, payload, attempt,
+                new TaskFailedException(FailureCategory.ParserCrash, $"{e.GetType().Name}: {e.Message}", e));
         }
     }
 

@@ -39,7 +39,7 @@ public sealed partial class LeaseKeeper(
             {
                 await HousekeepAsync(tick++ % ReapEveryTicks == 0);
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or RedisTimeoutException)
             {
                 LogFailed(e.Message);
             }

@@ -77,7 +77,8 @@ public sealed partial class QueueConsumer(
             State = ConsumerState.Consuming;
             return payload;
         }
-        catch (RedisException e)
+        // RedisTimeoutException is a TimeoutException, not a RedisException.
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             if (State != ConsumerState.RedisUnavailable)
             {
@@ -97,11 +98,11 @@ public sealed partial class QueueConsumer(
             await Task.Yield();
             await processor.ProcessAsync(payload, _abortInFlight.Token);
         }
-        catch (Exception e) when (e is RedisException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e)
         {
-            // The outcome could not be written; the payload is still in this worker's processing list, and goes back
-            // to pending on shutdown or through the reaper.
-            LogOutcomeLost(e.Message);
+            // The outcome could not be written (Redis down, shutdown): the payload is still in this worker's
+            // processing list, and goes back to pending on shutdown or through the reaper. Never fatal to the loop.
+            LogOutcomeLost(e.GetType().Name, e.Message);
         }
         finally
         {
@@ -134,7 +135,7 @@ public sealed partial class QueueConsumer(
             var returned = await queue.ReleaseAsync(worker.Id);
             LogDrained(finished, running.Length - finished, returned);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             // The lease will expire and another worker's reaper will return the tasks.
             LogReleaseFailed(e.Message);
@@ -157,8 +158,8 @@ public sealed partial class QueueConsumer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable, will keep trying: {Reason}")]
     private partial void LogRedisUnavailable(string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A task's outcome could not be written; it stays in flight until returned: {Reason}")]
-    private partial void LogOutcomeLost(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A task's outcome could not be written ({Error}: {Reason}); it stays in flight until returned")]
+    private partial void LogOutcomeLost(string error, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new tasks; waiting up to {GraceSeconds} s for {InFlight} in flight")]
     private partial void LogDraining(int inFlight, double graceSeconds);
