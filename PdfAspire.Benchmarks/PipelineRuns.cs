@@ -26,13 +26,15 @@ public static class PipelineRuns
         try
         {
             await WarmUpAsync(system, corpus, prefix, workers * concurrency);
-            var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)Task(prefix, i, d.Name)).ToArray();
+            var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)TaskJson(prefix, i, d.Name)).ToArray();
             var cpuBefore = CpuByProcess(system, processes);
+            var gcBefore = await GcPauseAsync(processes);
             var watch = Stopwatch.StartNew();
             await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, payloads);
             await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == corpus.Count);
             var elapsed = watch.Elapsed;
             var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
+            cpu["worker GC pauses (wall)"] = await GcPauseAsync(processes) - gcBefore;
             return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}", corpus.Count,
                 corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()))
             {
@@ -47,6 +49,9 @@ public static class PipelineRuns
             }
         }
     }
+
+    private static async Task<double> GcPauseAsync(List<WorkerProcess> workers) =>
+        (await Task.WhenAll(workers.Select(w => w.GcPauseSecondsAsync()))).Sum();
 
     private static Dictionary<string, double> CpuByProcess(LocalSystem system, List<WorkerProcess> workers)
     {
@@ -63,7 +68,7 @@ public static class PipelineRuns
     private static async Task WarmUpAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix, int count)
     {
         var warmUp = Enumerable.Range(0, Math.Min(count * 2, corpus.Count))
-            .Select(i => (StackExchange.Redis.RedisValue)Task(prefix, i, corpus[i].Name).Replace($"\"{TaskId(prefix, i)}\"", $"\"warm-up-{i}\"", StringComparison.Ordinal))
+            .Select(i => (StackExchange.Redis.RedisValue)TaskJson(prefix, i, corpus[i].Name).Replace($"\"{TaskId(prefix, i)}\"", $"\"warm-up-{i}\"", StringComparison.Ordinal))
             .ToArray();
         await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, warmUp);
         await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == warmUp.Length);
@@ -85,7 +90,7 @@ public static class PipelineRuns
         for (var i = 0; i < onePagers.Count; i++)
         {
             var queuedAt = DateTimeOffset.UtcNow;
-            await db.ListLeftPushAsync(QueueOptions.DefaultName, Task(prefix, i, onePagers[i].Name));
+            await db.ListLeftPushAsync(QueueOptions.DefaultName, TaskJson(prefix, i, onePagers[i].Name));
             var taskId = TaskId(prefix, i);
             var stored = await WaitForResultAsync(system, taskId);
             var total = (stored.StoredAt - queuedAt).TotalMilliseconds;
@@ -132,7 +137,7 @@ public static class PipelineRuns
 
     private static string TaskId(string prefix, int i) => $"{prefix}-{i}";
 
-    private static string Task(string prefix, int i, string fileName) => JsonSerializer.Serialize(new UploadTask
+    private static string TaskJson(string prefix, int i, string fileName) => JsonSerializer.Serialize(new UploadTask
     {
         TaskId = TaskId(prefix, i),
         Bucket = LocalSystem.Bucket,

@@ -36,6 +36,15 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
 
+    /// <summary>Total GC pause time so far, from the runtime metrics the worker exports.</summary>
+    public async Task<double> GcPauseSecondsAsync()
+    {
+        var exposition = await _http.GetStringAsync("/metrics");
+        return exposition.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
     /// <summary>VmHWM: the most resident memory the process ever held.</summary>
     public long PeakRssBytes()
     {
