@@ -57,8 +57,8 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
 
     public Task ResumeAsync() => Db.KeyDeleteAsync(keys.Paused);
 
-    /// <summary>Returns the in-flight tasks of workers whose lease has expired (and of orphaned lists) to pending.</summary>
-    public Task<int> ReturnStaleAsync() => queue.ReapAsync(clock.GetUtcNow());
+    /// <summary>Returns the in-flight tasks of workers whose lease has expired, and of orphaned lists, to pending now.</summary>
+    public Task<int> ReturnStaleAsync() => queue.ReapAsync(clock.GetUtcNow(), includeOrphans: true);
 
     /// <summary>Queues a task whose PDF is already in the bucket, and records it so it is searchable at once.</summary>
     public async Task EnqueueAsync(UploadTask task, string queuedBy)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
@@ -15,19 +14,17 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<QueueCounts> CountsAsync()
+    /// <summary>
+    /// The queue's counts. In flight is the sum of <paramref name="workers"/>' processing lists (read by
+    /// <see cref="WorkersAsync"/>), not a scan of the keyspace: a dead worker stays in the lease set until it is reaped.
+    /// </summary>
+    public async Task<QueueCounts> CountsAsync(IReadOnlyList<WorkerStatus> workers)
     {
         var pending = Db.ListLengthAsync(keys.Pending);
         var delayed = Db.SortedSetLengthAsync(keys.Delayed);
         var dead = Db.HashLengthAsync(keys.Dead);
-        var paused = Db.StringGetAsync(keys.Paused);
-        long inFlight = 0;
-        foreach (var list in await ProcessingListsAsync())
-        {
-            inFlight += await Db.ListLengthAsync(list);
-        }
-        var pausedBy = await paused;
-        return new QueueCounts(await pending, inFlight, await delayed, await dead, pausedBy.IsNull ? null : (string?)pausedBy);
+        var pausedBy = await Db.StringGetAsync(keys.Paused);
+        return new QueueCounts(await pending, workers.Sum(w => w.InFlight), await delayed, await dead, pausedBy.IsNull ? null : (string?)pausedBy);
     }
 
     public async Task<IReadOnlyList<WorkerStatus>> WorkersAsync()
@@ -38,14 +35,14 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         {
             var id = (string)entry.Element!;
             var info = (await Db.HashGetAllAsync(keys.Worker(id))).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
-            var heartbeat = ParseStamp(info.GetValueOrDefault("heartbeat_at"));
+            var heartbeat = ReliableQueue.ParseStamp(info.GetValueOrDefault("heartbeat_at"));
             workers.Add(new WorkerStatus(
                 id,
                 info.GetValueOrDefault("host") ?? "?",
                 int.TryParse(info.GetValueOrDefault("concurrency"), out var concurrency) ? concurrency : 0,
                 await Db.ListLengthAsync(keys.Processing(id)),
                 info.GetValueOrDefault("paused") == "1",
-                ParseStamp(info.GetValueOrDefault("started_at")),
+                ReliableQueue.ParseStamp(info.GetValueOrDefault("started_at")),
                 heartbeat is { } at ? now - at : null,
                 entry.Score < now.ToUnixTimeMilliseconds()));
         }
@@ -128,24 +125,10 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
                 continue;
             }
             summaries.Add(new TaskSummary(id, (string?)values[0] ?? "", (string)values[1]!, (int?)values[2] ?? 0,
-                ParseStamp(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4]));
+                ReliableQueue.ParseStamp(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4]));
         }
         return [.. summaries.OrderByDescending(s => s.LastStartedAt ?? DateTimeOffset.MinValue)];
     }
 
-    private async Task<IReadOnlyList<RedisKey>> ProcessingListsAsync()
-    {
-        var lists = new List<RedisKey>();
-        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
-        {
-            await foreach (var key in server.KeysAsync(pattern: keys.ProcessingPrefix + "*", pageSize: 500))
-            {
-                lists.Add(key);
-            }
-        }
-        return lists;
-    }
 
-    private static DateTimeOffset? ParseStamp(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 }

@@ -1,6 +1,6 @@
 namespace PdfAspire.TaskQueue;
 
-/// <summary>The queue's counts at one moment. <see cref="InFlight"/> sums every worker's processing list.</summary>
+/// <summary>The queue's counts at one moment. <see cref="InFlight"/> sums the processing lists of the workers in the lease set.</summary>
 public sealed record QueueCounts(long Pending, long InFlight, long Delayed, long Dead, string? PausedBy)
 {
     public bool Paused => PausedBy is not null;

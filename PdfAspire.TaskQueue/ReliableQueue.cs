@@ -169,10 +169,19 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
     }
 
     /// <summary>
-    /// Returns the in-flight tasks of every worker whose lease has expired, and of processing lists that no live
-    /// worker owns, to pending. Any worker may call this; the script makes concurrent calls safe.
+    /// Returns the in-flight tasks of every worker whose lease has expired to pending, and with
+    /// <paramref name="includeOrphans"/> those of processing lists no worker owns (left by a worker that died before its
+    /// first heartbeat). Finding orphans scans the keyspace, so callers do it rarely. Any worker may call this; the
+    /// script makes concurrent calls safe.
     /// </summary>
-    public async Task<int> ReapAsync(DateTimeOffset now)
+    public async Task<int> ReapAsync(DateTimeOffset now, bool includeOrphans)
+    {
+        var orphans = includeOrphans ? await OrphanedListsAsync(now) : [];
+        RedisValue[] args = [now.ToUnixTimeMilliseconds(), keys.ProcessingPrefix, keys.WorkerPrefix, .. orphans];
+        return (int)await Db.ScriptEvaluateAsync(QueueScripts.ReapWorkers, [keys.Workers, keys.Pending], args);
+    }
+
+    private async Task<List<RedisValue>> OrphanedListsAsync(DateTimeOffset now)
     {
         var live = (await Db.SortedSetRangeByScoreAsync(keys.Workers, now.ToUnixTimeMilliseconds(), double.PositiveInfinity))
             .Select(w => (string)w!).ToHashSet(StringComparer.Ordinal);
@@ -188,8 +197,7 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
                 }
             }
         }
-        RedisValue[] args = [now.ToUnixTimeMilliseconds(), keys.ProcessingPrefix, keys.WorkerPrefix, .. orphans];
-        return (int)await Db.ScriptEvaluateAsync(QueueScripts.ReapWorkers, [keys.Workers, keys.Pending], args);
+        return orphans;
     }
 
     /// <summary>On shutdown: returns what this worker could not finish to the front of pending and ends its lease.</summary>
@@ -209,7 +217,7 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
 
     public static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset? ParseStamp(RedisValue value) =>
+    internal static DateTimeOffset? ParseStamp(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 }
 

@@ -31,7 +31,8 @@ public sealed partial class QueueMonitor(QueueInsights insights, ILogger<QueueMo
     {
         try
         {
-            return new QueueSnapshot(await insights.CountsAsync(), await insights.WorkersAsync(), DateTimeOffset.UtcNow);
+            var workers = await insights.WorkersAsync();
+            return new QueueSnapshot(await insights.CountsAsync(workers), workers, DateTimeOffset.UtcNow);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {

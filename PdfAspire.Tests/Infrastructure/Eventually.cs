@@ -19,6 +19,8 @@ public static class Eventually
                 {
                     return last;
                 }
+                // The pause between two checks of the condition, bounded by the timeout: this helper is the condition
+                // wait every test uses, not a sleep standing in for one.
                 await Task.Delay(Interval, cts.Token);
             }
         }

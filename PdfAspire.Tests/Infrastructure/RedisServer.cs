@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace PdfAspire.Tests.Infrastructure;
@@ -15,13 +13,7 @@ public sealed class RedisServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        var portText = port.ToString(CultureInfo.InvariantCulture);
+        var portText = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
         _process = Process.Start(new ProcessStartInfo("redis-server", ["--port", portText, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
@@ -52,7 +50,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     public static WorkerProcess Launch(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var id = $"{idPrefix}-{Guid.NewGuid():N}"[..32];
-        var metricsPort = FreePort();
+        var metricsPort = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet", [WorkerAssembly()])
         {
             RedirectStandardOutput = true,
@@ -66,7 +64,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["BUCKET_ACCESS_ID"] = "S3RVER",
             ["BUCKET_ACCESS_KEY"] = "S3RVER",
             ["GO_GRPC_INGEST_ADDR"] = system.Endpoint("go-ingest-service", "grpc").ToString(),
-            ["GRPC_SERVER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GRPC_SERVER_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["METRICS_PORT"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WORKER_ID"] = id,
             ["Logging__Console__FormatterName"] = "simple",
@@ -134,13 +132,6 @@ public sealed class WorkerProcess : IAsyncDisposable
         var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         // ProjectPath is the AppHost's folder.
         return Path.GetFullPath(Path.Combine(Projects.PdfAspire_AppHost.ProjectPath, "..", "PdfAspire.Worker", "bin", configuration, "net10.0", "PdfAspire.Worker.dll"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -22,6 +22,9 @@ public sealed partial class LeaseKeeper(
     ILogger<LeaseKeeper> logger) : BackgroundService
 {
     private const int ReapEveryTicks = 5;
+
+    /// <summary>Orphaned lists need a keyspace scan and come only from a worker that died in its first second.</summary>
+    private const int ReapOrphansEveryTicks = 60;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -35,9 +38,10 @@ public sealed partial class LeaseKeeper(
             {
                 continue;
             }
+            var current = tick++;
             try
             {
-                await HousekeepAsync(tick++ % ReapEveryTicks == 0);
+                await HousekeepAsync(current % ReapEveryTicks == 0, current % ReapOrphansEveryTicks == 0);
             }
             catch (Exception e) when (e is RedisException or RedisTimeoutException)
             {
@@ -47,7 +51,7 @@ public sealed partial class LeaseKeeper(
         while (await WaitAsync(timer, stoppingToken));
     }
 
-    private async Task HousekeepAsync(bool reap)
+    private async Task HousekeepAsync(bool reap, bool reapOrphans)
     {
         var now = clock.GetUtcNow();
         var lease = options.Value.LeaseTimeout;
@@ -59,7 +63,7 @@ public sealed partial class LeaseKeeper(
         {
             LogPromoted(promoted);
         }
-        if (reap && await queue.ReapAsync(now) is var returned and > 0)
+        if (reap && await queue.ReapAsync(now, reapOrphans) is var returned and > 0)
         {
             LogReaped(returned);
         }
