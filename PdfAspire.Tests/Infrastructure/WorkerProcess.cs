@@ -27,6 +27,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public string Id { get; }
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -94,6 +96,13 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout);
         return _process.ExitCode;
+    }
+
+    /// <summary>The most memory the worker process itself has held (VmHWM), extractor processes not included.</summary>
+    public long PeakResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) << 10;
     }
 
     public async Task<string> MetricsAsync() => await _http.GetStringAsync("/metrics");

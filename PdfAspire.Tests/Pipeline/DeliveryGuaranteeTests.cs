@@ -129,6 +129,8 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
 
         Assert.Contains("\"category\":\"timeout\"", (string?)letter, StringComparison.Ordinal);
         Assert.Contains("\"attempts\":2", (string?)letter, StringComparison.Ordinal);
+        // Each attempt's extractor process was killed at the deadline, so no abandoned parse kept a core busy.
+        Assert.Equal(2, Exposition.Value(await strict.MetricsAsync(), "pdf_extractor_exits_total", "reason=\"deadline\""));
     }
 
     [Fact]

@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Pipeline;
 
 /// <summary>The worker's /metrics carries the operations guide's names, and they move as documented.</summary>
 [Collection(SystemUnderTest.Name)]
-public sealed partial class MetricsTests(AppHostFixture system)
+public sealed class MetricsTests(AppHostFixture system)
 {
     [Fact]
     public async Task Metrics_CountProcessedAndFailedTasks_UnderTheGuidesNames()
@@ -24,8 +22,8 @@ public sealed partial class MetricsTests(AppHostFixture system)
         // Ingest stores the result just before the worker acknowledges it and counts it: wait for the count.
         const string notPdf = "category=\"not_pdf\",outcome=\"dead_letter\"";
         var after = await Eventually.ValueAsync(() => http.GetStringAsync("/metrics", ct),
-            s => Value(s, "pdf_tasks_processed_total") > Value(before, "pdf_tasks_processed_total")
-                && Value(s, "pdf_tasks_failed_total", notPdf) > Value(before, "pdf_tasks_failed_total", notPdf),
+            s => Exposition.Value(s, "pdf_tasks_processed_total") > Exposition.Value(before, "pdf_tasks_processed_total")
+                && Exposition.Value(s, "pdf_tasks_failed_total", notPdf) > Exposition.Value(before, "pdf_tasks_failed_total", notPdf),
             TimeSpan.FromSeconds(30), "the processed and failed counters to move");
 
         Assert.Contains("# TYPE pdf_tasks_processed_total counter", after, StringComparison.Ordinal);
@@ -33,10 +31,10 @@ public sealed partial class MetricsTests(AppHostFixture system)
         Assert.Contains("# TYPE pdf_processing_duration_seconds histogram", after, StringComparison.Ordinal);
         Assert.Contains("# TYPE pdf_queue_length gauge", after, StringComparison.Ordinal);
         Assert.Contains("# TYPE pdf_ingest_request_duration_seconds histogram", after, StringComparison.Ordinal);
-        Assert.True(Value(after, "pdf_tasks_processed_total") - Value(before, "pdf_tasks_processed_total") >= 1);
-        Assert.True(Value(after, "pdf_pages_processed_total") - Value(before, "pdf_pages_processed_total") >= 2);
-        Assert.True(Value(after, "pdf_tasks_failed_total", notPdf) - Value(before, "pdf_tasks_failed_total", notPdf) >= 1);
-        Assert.True(Value(after, "pdf_ingest_request_duration_seconds_count", "status=\"OK\"") >= 1);
+        Assert.True(Exposition.Value(after, "pdf_tasks_processed_total") - Exposition.Value(before, "pdf_tasks_processed_total") >= 1);
+        Assert.True(Exposition.Value(after, "pdf_pages_processed_total") - Exposition.Value(before, "pdf_pages_processed_total") >= 2);
+        Assert.True(Exposition.Value(after, "pdf_tasks_failed_total", notPdf) - Exposition.Value(before, "pdf_tasks_failed_total", notPdf) >= 1);
+        Assert.True(Exposition.Value(after, "pdf_ingest_request_duration_seconds_count", "status=\"OK\"") >= 1);
     }
 
     [Fact]
@@ -60,13 +58,4 @@ public sealed partial class MetricsTests(AppHostFixture system)
 
         Assert.True(promtool.ExitCode == 0, $"promtool check metrics:\n{findings}");
     }
-
-    /// <summary>Sums the samples of <paramref name="name"/> whose labels contain <paramref name="labels"/>.</summary>
-    private static double Value(string exposition, string name, string labels = "") =>
-        Sample().Matches(exposition)
-            .Where(m => m.Groups["name"].Value == name && m.Groups["labels"].Value.Contains(labels, StringComparison.Ordinal))
-            .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
-
-    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>\S+)", RegexOptions.Multiline)]
-    private static partial Regex Sample();
 }

@@ -52,7 +52,25 @@ public sealed class ProcessingOptions
     [Range(0, 3600, ErrorMessage = "SHUTDOWN_GRACE_SECONDS must be between 0 and 3600 (default 25).")]
     public int ShutdownGraceSeconds { get; set; } = 25;
 
+    /// <summary>
+    /// Where PdfPig runs: <c>process</c> (default) in a pool of extractor processes that a hang, a stack overflow or
+    /// runaway memory can take down without the worker; <c>none</c> in the worker itself (benchmarks, debugging).
+    /// </summary>
+    [ConfigurationKeyName("EXTRACTION_ISOLATION")]
+    public ExtractionIsolation Isolation { get; set; } = ExtractionIsolation.Process;
+
+    /// <summary>Memory one extractor process may use; a document that needs more fails as <c>too_large</c>.</summary>
+    [ConfigurationKeyName("EXTRACTOR_MEMORY_LIMIT_MB")]
+    [Range(128, 1_048_576, ErrorMessage = "EXTRACTOR_MEMORY_LIMIT_MB must be between 128 and 1048576 (default 1024).")]
+    public int ExtractorMemoryLimitMb { get; set; } = 1024;
+
     public TimeSpan DocumentTimeout => TimeSpan.FromSeconds(DocumentTimeoutSeconds);
     public TimeSpan LeaseTimeout => TimeSpan.FromSeconds(LeaseTimeoutSeconds);
     public TimeSpan ShutdownGrace => TimeSpan.FromSeconds(ShutdownGraceSeconds);
+}
+
+public enum ExtractionIsolation
+{
+    Process,
+    None,
 }

@@ -1,6 +1,7 @@
 using Microsoft.IO;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Extraction;
+using PdfAspire.Worker.Extraction.Isolation;
 using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Queue;
 using PdfAspire.Worker.Storage;
@@ -23,7 +24,14 @@ public static class ProcessingExtensions
         }));
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<DocumentReader>();
-        services.AddSingleton<PdfExtractor>();
+        if (processing.Isolation == ExtractionIsolation.Process)
+        {
+            services.AddSingleton<IDocumentExtractor, ExtractorPool>();
+        }
+        else
+        {
+            services.AddSingleton<IDocumentExtractor, InProcessExtractor>();
+        }
         services.AddSingleton<DocumentPipeline>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<TaskProcessor>();

@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace PdfAspire.Worker.Extraction;
 
 /// <summary>What extraction yields for one PDF: per-page text in reading order, and the information dictionary.</summary>
 public sealed record ExtractedPdf(int PageCount, IReadOnlyList<PageResult> Pages, PdfMetadata Metadata)
 {
+    [JsonIgnore]
     public int FailedPages => Pages.Count(p => p.Error is not null);
 }
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Options;
 using PdfAspire.TaskQueue;
-using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Processing;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
@@ -14,8 +12,9 @@ namespace PdfAspire.Worker.Extraction;
 /// <summary>
 /// PdfPig with lenient parsing: the text of each page in content order. A page that fails is reported as a failed
 /// page; the document fails only when it cannot be opened, is not a PDF, is encrypted, or has no readable page.
+/// It runs inside an extractor process (see <see cref="Isolation.ExtractorHost"/>) unless isolation is turned off.
 /// </summary>
-public sealed class PdfExtractor(IOptions<ProcessingOptions> options)
+public static class PdfExtractor
 {
     /// <summary>PDF readers accept the header anywhere in the first KiB (ISO 32000-2, 7.5.2 and Acrobat's practice).</summary>
     private const int HeaderWindow = 1024;
@@ -35,15 +34,15 @@ public sealed class PdfExtractor(IOptions<ProcessingOptions> options)
     };
 
     /// <summary>Extracts <paramref name="pdf"/> (seekable, at position 0), checking <paramref name="ct"/> between pages.</summary>
-    public ExtractedPdf Extract(Stream pdf, CancellationToken ct)
+    public static ExtractedPdf Extract(Stream pdf, int maxPages, CancellationToken ct)
     {
         RequirePdfHeader(pdf);
         using var document = Open(pdf);
         var pageCount = document.NumberOfPages;
-        if (pageCount > options.Value.MaxPages)
+        if (pageCount > maxPages)
         {
             throw new TaskFailedException(FailureCategory.TooLarge,
-                $"document has {pageCount:N0} pages; the limit (MAX_PAGES) is {options.Value.MaxPages:N0}");
+                $"document has {pageCount:N0} pages; the limit (MAX_PAGES) is {maxPages:N0}");
         }
         var pages = new List<PageResult>(pageCount);
         for (var number = 1; number <= pageCount; number++)
@@ -124,7 +123,7 @@ public sealed class PdfExtractor(IOptions<ProcessingOptions> options)
         }
     }
 
-    private static string Describe(Exception e)
+    public static string Describe(Exception e)
     {
         var text = new StringBuilder(e.GetType().Name).Append(": ").Append(e.Message).ToString();
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];

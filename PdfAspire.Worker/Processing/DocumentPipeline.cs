@@ -14,7 +14,7 @@ public sealed record ProcessedDocument(ExtractedPdf Pdf, string Sha256, long Siz
 /// Reading plus extraction of one document under the per-document deadline, for the queue path and ProcessDocument
 /// alike, so both return the same text.
 /// </summary>
-public sealed class DocumentPipeline(PdfExtractor extractor, IOptions<ProcessingOptions> options)
+public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<ProcessingOptions> options)
 {
     public async Task<ProcessedDocument> RunAsync(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
     {
@@ -25,17 +25,15 @@ public sealed class DocumentPipeline(PdfExtractor extractor, IOptions<Processing
         {
             document = await read(deadline.Token);
             var started = Stopwatch.GetTimestamp();
-            var content = document.OpenRead();
-            // PdfPig is synchronous and checks the token only between pages; WaitAsync lets the deadline win even
-            // when one page never finishes.
-            var pdf = await Task.Run(() => extractor.Extract(content, deadline.Token), deadline.Token).WaitAsync(deadline.Token);
+            var pdf = await extractor.ExtractAsync(document, deadline.Token);
             var processed = new ProcessedDocument(pdf, document.Sha256, document.SizeBytes, document.Duration, Stopwatch.GetElapsedTime(started));
             document.Dispose();
             return processed;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            // The extraction may still be running: its pooled buffers are left to the GC rather than reused under it.
+            // An in-process extraction may still be running: its pooled buffers are left to the GC rather than
+            // reused under it. (An extractor process has been killed by now.)
             throw new TaskFailedException(FailureCategory.Timeout,
                 $"reading and extracting took longer than DOCUMENT_TIMEOUT_SECONDS ({options.Value.DocumentTimeoutSeconds} s)");
         }

@@ -11,6 +11,9 @@ public sealed class DownloadedDocument(RecyclableMemoryStream content, string sh
     public long SizeBytes => content.Length;
     public TimeSpan Duration { get; } = duration;
 
+    /// <summary>The whole document, as sent to an extractor process.</summary>
+    public ReadOnlyMemory<byte> Content => _buffer.AsMemory(0, (int)content.Length);
+
     public ReadOnlySpan<byte> Head(int length) => _buffer.AsSpan(0, (int)Math.Min(length, content.Length));
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace PdfAspire.Worker.Telemetry;
 /// <summary>
 /// The operations guide's metrics. The Prometheus exporter adds the unit and <c>_total</c> suffixes, so these export
 /// as pdf_tasks_processed_total, pdf_tasks_failed_total{category,outcome}, pdf_processing_duration_seconds,
-/// pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight and pdf_ingest_request_duration_seconds{status}.
+/// pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight, pdf_extractor_exits_total{reason} and
+/// pdf_ingest_request_duration_seconds{status}.
 /// </summary>
 public sealed class WorkerMetrics
 {
@@ -18,6 +19,7 @@ public sealed class WorkerMetrics
     private readonly Counter<long> _failed;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _ingestDuration;
+    private readonly Counter<long> _extractorExits;
     private long _queueLength;
     private int _inFlight;
 
@@ -34,6 +36,12 @@ public sealed class WorkerMetrics
         _ingestDuration = meter.CreateHistogram("pdf_ingest_request_duration", unit: "s",
             description: "SubmitResult calls to the ingest service, retries inside a call included, by gRPC status.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _extractorExits = meter.CreateCounter<long>("pdf_extractor_exits",
+            description: "Extractor processes that a document ended, by reason (crash, deadline, memory).");
+        foreach (var reason in Enum.GetValues<ExtractorExit>())
+        {
+            RecordExtractorExit(reason, 0);
+        }
         // Every category starts at zero, so failure panels and alerts see a series before the first failure.
         foreach (var category in FailureCategories.All)
         {
@@ -66,6 +74,22 @@ public sealed class WorkerMetrics
     private void RecordFailures(FailureCategory category, bool deadLettered, long count) =>
         _failed.Add(count, new("category", category.WireName()), new("outcome", deadLettered ? "dead_letter" : "retry"));
 
+    public void RecordExtractorExit(ExtractorExit reason, long count = 1) =>
+        _extractorExits.Add(count, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
+
     public void RecordIngestCall(TimeSpan duration, StatusCode status) =>
         _ingestDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status.ToString()));
+}
+
+/// <summary>Why the worker lost an extractor process.</summary>
+public enum ExtractorExit
+{
+    /// <summary>It died on its own: a stack overflow, an unhandled fault.</summary>
+    Crash,
+
+    /// <summary>It was killed because the document's deadline (or the shutdown grace period) ran out.</summary>
+    Deadline,
+
+    /// <summary>The document needed more than EXTRACTOR_MEMORY_LIMIT_MB.</summary>
+    Memory,
 }

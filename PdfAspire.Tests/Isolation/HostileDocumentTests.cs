@@ -1,0 +1,70 @@
+using PdfAspire.Tests.Infrastructure;
+
+namespace PdfAspire.Tests.Isolation;
+
+/// <summary>
+/// Documents built to hang, crash or exhaust a parser each end in their documented outcome, within their deadline,
+/// and cost the worker nothing: it is the same process afterwards and still serves ordinary documents.
+/// </summary>
+[Collection(SystemUnderTest.Name)]
+public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<HostileWorker>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>The outcomes the README's hostile-input table documents.</summary>
+    public static TheoryData<string, string> Documents => new()
+    {
+        { "empty", "not_pdf" },
+        { "not_a_pdf", "not_pdf" },
+        { "random_bytes", "not_pdf" },
+        { "random_after_header", "corrupt" },
+        // Real documents with xref streams: cut in half or with a byte in fifty changed, no object can be found.
+        { "truncated", "corrupt" },
+        { "byte_flipped", "corrupt" },
+        { "encrypted", "encrypted" },
+        { "deeply_nested", "corrupt" },
+        { "nested_in_content", "corrupt" },
+        // PdfPig walks the tree and ignores the loop (and the lying /Count); the page is read.
+        { "page_tree_loop", "done" },
+        { "lying_page_count", "done" },
+        // PdfPig follows 4 0 R → 5 0 R → 4 0 R … until the stack overflows: only the extractor process dies.
+        { "reference_loop", "parser_crash" },
+        // PdfPig stops at a form that draws itself.
+        { "form_recursion", "done" },
+        { "decompression_bomb", "too_large" },
+        { "huge_page_count", "too_large" },
+        { "huge_image", "done" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public async Task HostileDocument_EndsInItsCategory_AndTheWorkerKeepsServing(string kind, string expected)
+    {
+        var (outcome, letter) = await hostile.ProcessAsync(kind, HostileCorpus.Make(kind), Patience);
+
+        Assert.True(expected == outcome, $"{kind}: expected {expected}, got {outcome} ({letter?.Message})");
+        var (afterwards, _) = await hostile.ProcessAsync("ordinary", Corpus.Generated("still serving"), Patience);
+        Assert.Equal("done", afterwards);
+        Assert.False(hostile.Worker.HasExited, hostile.Worker.Output);
+    }
+
+    [Fact]
+    public async Task DocumentsThatEndTheExtractor_CostOneTask_NotTheWorkersMemoryOrLife()
+    {
+        var before = await hostile.Worker.MetricsAsync();
+
+        var (bomb, _) = await hostile.ProcessAsync("decompression_bomb", HostileCorpus.Make("decompression_bomb"), Patience);
+        var (loop, letter) = await hostile.ProcessAsync("reference_loop", HostileCorpus.Make("reference_loop"), Patience);
+
+        Assert.Equal("too_large", bomb);
+        Assert.Equal("parser_crash", loop);
+        Assert.Contains("Stack overflow", letter!.Message, StringComparison.Ordinal);
+        var after = await hostile.Worker.MetricsAsync();
+        // The bomb filled one extractor to its limit; the loop overflowed the stack on each of its two attempts.
+        Assert.Equal(1, Exposition.Value(after, "pdf_extractor_exits_total", "reason=\"memory\"") - Exposition.Value(before, "pdf_extractor_exits_total", "reason=\"memory\""));
+        Assert.Equal(2, Exposition.Value(after, "pdf_extractor_exits_total", "reason=\"crash\"") - Exposition.Value(before, "pdf_extractor_exits_total", "reason=\"crash\""));
+        Assert.False(hostile.Worker.HasExited);
+        // PdfPig's objects for the bomb's glyphs never lived in the worker.
+        Assert.InRange(hostile.Worker.PeakResidentBytes(), 0, (long)HostileWorker.MemoryLimitMb << 20);
+    }
+}

@@ -1,0 +1,12 @@
+using PdfAspire.Worker.Storage;
+
+namespace PdfAspire.Worker.Extraction;
+
+/// <summary>Runs <see cref="PdfExtractor"/> over a downloaded document, isolated from the worker or not.</summary>
+public interface IDocumentExtractor
+{
+    /// <param name="document">The PDF, already downloaded and within MAX_DOCUMENT_BYTES.</param>
+    /// <param name="ct">The document's deadline: once cancelled, the extraction must stop costing the worker anything.</param>
+    /// <exception cref="Processing.TaskFailedException">The document failed, with the category that says why.</exception>
+    Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct);
+}

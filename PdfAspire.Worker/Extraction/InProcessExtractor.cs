@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Storage;
+
+namespace PdfAspire.Worker.Extraction;
+
+/// <summary>
+/// PdfPig on the worker's own thread pool (EXTRACTION_ISOLATION=none): no process boundary to cross, but a stack
+/// overflow ends the worker, and a page that never finishes keeps its thread after the deadline has failed the task.
+/// </summary>
+public sealed class InProcessExtractor(IOptions<ProcessingOptions> options) : IDocumentExtractor
+{
+    public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
+    {
+        var maxPages = options.Value.MaxPages;
+        // PdfPig checks the token only between pages; WaitAsync lets the deadline win even when one page never ends.
+        return Task.Run(() => PdfExtractor.Extract(document.OpenRead(), maxPages, ct), ct).WaitAsync(ct);
+    }
+}

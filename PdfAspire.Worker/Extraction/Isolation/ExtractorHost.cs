@@ -1,0 +1,87 @@
+using System.Globalization;
+using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Processing;
+
+namespace PdfAspire.Worker.Extraction.Isolation;
+
+/// <summary>
+/// The extractor process: the worker's own executable started with <see cref="Command"/>. It reads one document at a
+/// time from stdin and writes its text to stdout, with no host, no network and no credentials. Whatever a document
+/// does to it (hangs, overflows the stack, exhausts memory), the worker notices and starts a new one.
+/// </summary>
+public static class ExtractorHost
+{
+    public const string Command = "extract";
+
+    /// <param name="args"><see cref="Command"/> and the worker's process id.</param>
+    public static int Run(string[] args)
+    {
+        ExitWithParent(int.Parse(args[1], CultureInfo.InvariantCulture));
+        var input = Console.OpenStandardInput();
+        var output = Console.OpenStandardOutput();
+        // stdout carries the protocol: anything a library prints goes to stderr instead.
+        Console.SetOut(Console.Error);
+        var buffer = Array.Empty<byte>();
+        while (ExtractorProtocol.TryReadRequest(input, ref buffer, out var maxPages, out var length))
+        {
+            var reply = Extract(buffer, length, maxPages);
+            ExtractorProtocol.WriteReply(output, reply);
+            if (reply.Outcome == ExtractionOutcome.OutOfMemory)
+            {
+                // A heap that hit its hard limit may be fragmented beyond use: a fresh process is cheaper to trust.
+                return 3;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// A worker killed with SIGKILL can't stop its extractors, and one stuck in a hostile document never reads the
+    /// closed stdin. Once the worker is gone the child is reparented, which this notices within a second.
+    /// </summary>
+    private static void ExitWithParent(int parent)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var watch = new Thread(() =>
+        {
+            while (GetParentProcessId() == parent)
+            {
+                Thread.Sleep(1000);
+            }
+            Environment.Exit(4);
+        }) { IsBackground = true, Name = "parent watch" };
+        watch.Start();
+    }
+
+    private static int GetParentProcessId()
+    {
+        const string prefix = "PPid:";
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return int.Parse(line.AsSpan(prefix.Length).Trim(), CultureInfo.InvariantCulture);
+    }
+
+    private static ExtractorReply Extract(byte[] buffer, int length, int maxPages)
+    {
+        try
+        {
+            using var pdf = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: false);
+            return new ExtractorReply(ExtractionOutcome.Extracted, PdfExtractor.Extract(pdf, maxPages, CancellationToken.None));
+        }
+        catch (TaskFailedException e)
+        {
+            return new ExtractorReply(ExtractionOutcome.Failed, Category: e.Category.WireName(), Message: e.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            return new ExtractorReply(ExtractionOutcome.OutOfMemory);
+        }
+        catch (Exception e)
+        {
+            return new ExtractorReply(ExtractionOutcome.Failed, Category: FailureCategory.ParserCrash.WireName(),
+                Message: $"the parser failed: {PdfExtractor.Describe(e)}");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using PdfAspire.Worker.Configuration;
+using PdfAspire.Worker.Storage;
+using PdfAspire.Worker.Telemetry;
+
+namespace PdfAspire.Worker.Extraction.Isolation;
+
+/// <summary>
+/// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): one long-lived extractor per unit of
+/// WORKER_CONCURRENCY, started on first use and replaced whenever a document kills it. A document waits for a
+/// free extractor inside its own deadline.
+/// </summary>
+public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
+{
+    private readonly Channel<ExtractorProcess?> _idle;
+    private readonly List<ExtractorProcess> _started = [];
+    private readonly IOptions<ProcessingOptions> _options;
+    private readonly WorkerMetrics _metrics;
+    private readonly ILogger<ExtractorPool> _logger;
+
+    public ExtractorPool(IOptions<ProcessingOptions> options, WorkerMetrics metrics, ILogger<ExtractorPool> logger)
+    {
+        (_options, _metrics, _logger) = (options, metrics, logger);
+        var size = options.Value.Concurrency;
+        _idle = Channel.CreateBounded<ExtractorProcess?>(size);
+        for (var i = 0; i < size; i++)
+        {
+            // An empty slot: its process starts when a document first needs it.
+            _idle.Writer.TryWrite(null);
+        }
+    }
+
+    public async Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
+    {
+        var slot = await _idle.Reader.ReadAsync(ct);
+        ExtractorProcess? extractor = null;
+        try
+        {
+            extractor = slot is { IsAlive: true } ? slot : Replace(slot);
+            return await extractor.ExtractAsync(document.Content, _options.Value.MaxPages, ct);
+        }
+        finally
+        {
+            _idle.Writer.TryWrite(extractor is { IsAlive: true } ? extractor : Retire(extractor));
+        }
+    }
+
+    private ExtractorProcess Replace(ExtractorProcess? dead)
+    {
+        Retire(dead);
+        var extractor = ExtractorProcess.Start((long)_options.Value.ExtractorMemoryLimitMb << 20, _logger);
+        LogStarted(extractor.ProcessId);
+        lock (_started)
+        {
+            _started.Add(extractor);
+        }
+        return extractor;
+    }
+
+    private ExtractorProcess? Retire(ExtractorProcess? extractor)
+    {
+        if (extractor is not null)
+        {
+            lock (_started)
+            {
+                _started.Remove(extractor);
+            }
+            // Gone without a reason of ours: something outside (the kernel's OOM killer) ended it.
+            _metrics.RecordExtractorExit(extractor.Exit ?? ExtractorExit.Crash);
+            extractor.Dispose();
+        }
+        return null;
+    }
+
+    public void Dispose()
+    {
+        lock (_started)
+        {
+            foreach (var extractor in _started)
+            {
+                extractor.Dispose();
+            }
+            _started.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Extractor process {ProcessId} started")]
+    private partial void LogStarted(int processId);
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Processing;
+using PdfAspire.Worker.Telemetry;
+
+namespace PdfAspire.Worker.Extraction.Isolation;
+
+/// <summary>
+/// One long-lived extractor process, seen from the worker: it sends a document, waits for the text under the
+/// caller's deadline, and watches the process's memory while it works. Any failure of the process itself (killed,
+/// crashed, over its memory) leaves this instance dead; the pool replaces it.
+/// </summary>
+public sealed partial class ExtractorProcess : IDisposable
+{
+    /// <summary>The runtime and its code need memory beyond the managed heap's hard limit; past that slack it is the document.</summary>
+    private const long RuntimeSlackBytes = 96L << 20;
+
+    private static readonly TimeSpan MemoryCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Process _process;
+    private readonly long _memoryLimitBytes;
+    private readonly ILogger _logger;
+    private readonly StandardErrorTail _stderr = new();
+
+    private ExtractorProcess(Process process, long memoryLimitBytes, ILogger logger)
+    {
+        _process = process;
+        _memoryLimitBytes = memoryLimitBytes;
+        _logger = logger;
+        process.ErrorDataReceived += (_, e) => _stderr.Add(e.Data);
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Why a document ended this process; null while it serves.</summary>
+    public ExtractorExit? Exit { get; private set; }
+
+    /// <summary>False once the process has died or been killed; the pool then starts another.</summary>
+    public bool IsAlive => Exit is null && !_process.HasExited;
+
+    public int ProcessId => _process.Id;
+
+    public static ExtractorProcess Start(long memoryLimitBytes, ILogger logger)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var entry = typeof(ExtractorHost).Assembly.Location;
+        var host = Environment.ProcessPath!;
+        start.FileName = host;
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(entry);
+        }
+        start.ArgumentList.Add(ExtractorHost.Command);
+        start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        ConfineEnvironment(start, memoryLimitBytes);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the extractor process did not start");
+        return new ExtractorProcess(process, memoryLimitBytes, logger);
+    }
+
+    /// <summary>
+    /// The child parses untrusted input, so it gets no credentials: only what the runtime needs, plus its limits.
+    /// Workstation GC without a background thread suits one document at a time; the hard limit turns runaway
+    /// allocation into an OutOfMemoryException the child reports.
+    /// </summary>
+    private static void ConfineEnvironment(ProcessStartInfo start, long memoryLimitBytes)
+    {
+        var inherited = start.Environment.Where(e => IsRuntimeVariable(e.Key)).ToList();
+        start.Environment.Clear();
+        foreach (var (key, value) in inherited)
+        {
+            start.Environment[key] = value;
+        }
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["DOTNET_gcConcurrent"] = "0";
+        start.Environment["DOTNET_GCHeapHardLimit"] = (memoryLimitBytes - RuntimeSlackBytes).ToString("X", CultureInfo.InvariantCulture);
+    }
+
+    private static bool IsRuntimeVariable(string name) =>
+        name is "PATH" or "HOME" or "TMPDIR" or "LANG" or "LC_ALL" or "TZ"
+        || (name.StartsWith("DOTNET_", StringComparison.Ordinal) && !name.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
+        || name.StartsWith("COMPlus_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Extracts one document. Cancelling <paramref name="ct"/> (the deadline, or the end of the shutdown grace period)
+    /// kills the process: a hung parse stops using a core the moment its time is up.
+    /// </summary>
+    public async Task<ExtractedPdf> ExtractAsync(ReadOnlyMemory<byte> pdf, int maxPages, CancellationToken ct)
+    {
+        _stderr.Clear();
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var overMemory = WatchMemoryAsync(watch.Token);
+        ExtractorReply? reply;
+        try
+        {
+            await ExtractorProtocol.WriteRequestAsync(_process.StandardInput.BaseStream, pdf, maxPages, watch.Token);
+            reply = await ExtractorProtocol.ReadReplyAsync(_process.StandardOutput.BaseStream, (int)Math.Min(int.MaxValue, _memoryLimitBytes), watch.Token)
+                .WaitAsync(watch.Token);
+        }
+        catch (OperationCanceledException) when (watch.IsCancellationRequested)
+        {
+            Kill(ExtractorExit.Deadline);
+            if (await overMemory)
+            {
+                throw OverMemory();
+            }
+            throw;
+        }
+        catch (ReplyTooLargeException e)
+        {
+            Kill(ExtractorExit.Memory);
+            throw new TaskFailedException(FailureCategory.TooLarge, $"{e.Message}, more than EXTRACTOR_MEMORY_LIMIT_MB allows");
+        }
+        catch (IOException)
+        {
+            reply = null;
+        }
+        finally
+        {
+            await watch.CancelAsync();
+        }
+        if (await overMemory)
+        {
+            throw OverMemory();
+        }
+        return reply switch
+        {
+            null => throw await DiedAsync(),
+            { Outcome: ExtractionOutcome.Extracted, Pdf: { } extracted } => extracted,
+            { Outcome: ExtractionOutcome.OutOfMemory } => throw Exited(ExtractorExit.Memory, OverMemory()),
+            _ => throw new TaskFailedException(FailureCategories.FromWireName(reply.Category) ?? FailureCategory.ParserCrash, reply.Message ?? "no reason given"),
+        };
+    }
+
+    /// <summary>Polls the process's resident memory while it works; true if it went over the limit and was killed.</summary>
+    private async Task<bool> WatchMemoryAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(MemoryCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                _process.Refresh();
+                if (!_process.HasExited && _process.WorkingSet64 > _memoryLimitBytes)
+                {
+                    LogOverMemory(_process.Id, _process.WorkingSet64 >> 20, _memoryLimitBytes >> 20);
+                    Kill(ExtractorExit.Memory);
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+            // The process is gone; the reader sees that.
+        }
+        return false;
+    }
+
+    private TaskFailedException OverMemory() => new(FailureCategory.TooLarge,
+        $"extracting the document needed more than EXTRACTOR_MEMORY_LIMIT_MB ({_memoryLimitBytes >> 20} MiB)");
+
+    private TaskFailedException Exited(ExtractorExit reason, TaskFailedException failure)
+    {
+        Exit ??= reason;
+        return failure;
+    }
+
+    private async Task<TaskFailedException> DiedAsync()
+    {
+        Exit ??= ExtractorExit.Crash;
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        var reason = _stderr.Reason() ?? $"exit code {_process.ExitCode}";
+        LogDied(_process.Id, _process.ExitCode, reason);
+        return new TaskFailedException(FailureCategory.ParserCrash, $"the extractor process died reading the document ({reason})");
+    }
+
+    private void Kill(ExtractorExit reason)
+    {
+        Exit ??= reason;
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (IsAlive)
+        {
+            // Closing stdin ends the child's loop; it exits on its own.
+            _process.StandardInput.Close();
+        }
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
+        {
+            _process.Kill();
+        }
+        _process.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extractor process {ProcessId} used {RssMiB} MiB, over its {LimitMiB} MiB limit; killed")]
+    private partial void LogOverMemory(int processId, long rssMiB, long limitMiB);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Extractor process {ProcessId} died with exit code {ExitCode}: {Reason}")]
+    private partial void LogDied(int processId, int exitCode, string reason);
+}
