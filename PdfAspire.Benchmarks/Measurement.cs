@@ -3,6 +3,9 @@ namespace PdfAspire.Benchmarks;
 /// <summary>One row of the results table.</summary>
 public sealed record Measurement(string Name, int Documents, long Pages, long Bytes, TimeSpan Elapsed, long? PeakRssBytes = null)
 {
+    /// <summary>Peak resident memory of one worker's extractor processes, added up (largest over the run's workers).</summary>
+    public long? ExtractorPeakRssBytes { get; init; }
+
     /// <summary>CPU seconds each process spent during the run: where the cores went.</summary>
     public IReadOnlyDictionary<string, double> CpuSeconds { get; init; } = new Dictionary<string, double>();
 

@@ -15,13 +15,14 @@ public static class PipelineRuns
             async (item, _) => await system.UploadAsync(Key(prefix, item.i), item.d.Content));
     }
 
-    public static async Task<Measurement> ThroughputAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix, int workers, int concurrency)
+    public static async Task<Measurement> ThroughputAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix, int workers, int concurrency,
+        bool isolated = true)
     {
         await system.ResetAsync();
         var processes = new List<WorkerProcess>();
         for (var i = 0; i < workers; i++)
         {
-            processes.Add(await system.StartWorkerAsync(concurrency));
+            processes.Add(await system.StartWorkerAsync(concurrency, isolated));
         }
         try
         {
@@ -35,10 +36,11 @@ public static class PipelineRuns
             var elapsed = watch.Elapsed;
             var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
             cpu["worker GC pauses (wall)"] = await GcPauseAsync(processes) - gcBefore;
-            return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}", corpus.Count,
-                corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()))
+            return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}{(isolated ? "" : ", in-process extraction")}",
+                corpus.Count, corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()))
             {
                 CpuSeconds = cpu,
+                ExtractorPeakRssBytes = isolated ? processes.Max(p => p.ExtractorPeakRssBytes()) : null,
             };
         }
         finally
@@ -57,6 +59,7 @@ public static class PipelineRuns
     {
         var cpu = system.InfrastructureCpu();
         cpu["worker(s)"] = workers.Sum(w => w.CpuSeconds());
+        cpu["extractor processes"] = workers.Sum(w => w.ExtractorCpuSeconds());
         cpu["benchmark (this process)"] = ProcessCpu.Seconds(Environment.ProcessId);
         return cpu;
     }

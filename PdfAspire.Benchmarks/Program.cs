@@ -30,6 +30,11 @@ await using (var system = await LocalSystem.StartAsync())
         Console.WriteLine($"pipeline: {workers} worker(s) × concurrency {concurrency}…");
         rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, "corpus", workers, concurrency));
     }
+    if (!smoke)
+    {
+        Console.WriteLine($"pipeline: 1 worker × concurrency {cores}, extraction in-process (what isolation costs)…");
+        rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, "corpus", 1, cores, isolated: false));
+    }
     Console.WriteLine("per-task overhead…");
     var overhead = await PipelineRuns.OverheadAsync(system, onePagers, "one-page");
 

@@ -15,15 +15,18 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
     private Measurement Poppler => rows[1];
 
     /// <summary>The pipeline as deployed by default: one worker at concurrency = processor count.</summary>
-    private Measurement DefaultPipeline => rows.Last(r => r.Name == $"pipeline: 1 worker × concurrency {Environment.ProcessorCount}");
+    private Measurement DefaultPipeline => rows.Single(r => r.Name == $"pipeline: 1 worker × concurrency {Environment.ProcessorCount}");
+
+    private long WorkerMemory => DefaultPipeline.PeakRssBytes.GetValueOrDefault() + DefaultPipeline.ExtractorPeakRssBytes.GetValueOrDefault();
 
     public IReadOnlyList<string> Targets =>
     [
         Verdict($"pipeline ≥ {PipelineTarget} × raw PdfPig pages/s", DefaultPipeline.PagesPerSecond / Raw.PagesPerSecond >= PipelineTarget,
             $"{DefaultPipeline.PagesPerSecond / Raw.PagesPerSecond:0.00} ×"),
         Verdict($"per-task overhead p50 ≤ {OverheadTargetMs} ms", overhead.P50Ms <= OverheadTargetMs, $"{overhead.P50Ms:0.0} ms"),
-        Verdict("worker peak RSS ≤ 400 MiB at the default concurrency", DefaultPipeline.PeakRssBytes <= RssTargetBytes,
-            $"{DefaultPipeline.PeakRssBytes / 1048576.0:0} MiB"),
+        // The pod's memory is the worker's plus its extractors': the target holds the sum to it.
+        Verdict("worker peak RSS (with its extractor processes) ≤ 400 MiB at the default concurrency", WorkerMemory <= RssTargetBytes,
+            $"{WorkerMemory / 1048576.0:0} MiB"),
     ];
 
     public string Markdown()
@@ -31,12 +34,12 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {environment}.");
         md.AppendLine();
-        md.AppendLine("| run | docs | pages | MB | seconds | pages/s | MB/s | × raw PdfPig | × pdftotext | worker peak RSS |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| run | docs | pages | MB | seconds | pages/s | MB/s | × raw PdfPig | × pdftotext | worker peak RSS | its extractors' peak RSS (sum) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Documents} | {r.Pages} | {r.Bytes / 1048576.0:0.0} | {r.Elapsed.TotalSeconds:0.00} | {r.PagesPerSecond:0.0} | {r.MegabytesPerSecond:0.00} | {r.PagesPerSecond / Raw.PagesPerSecond:0.00} | {r.PagesPerSecond / Poppler.PagesPerSecond:0.00} | {(r.PeakRssBytes is { } rss ? $"{rss / 1048576.0:0} MiB" : "")} |");
+                $"| {r.Name} | {r.Documents} | {r.Pages} | {r.Bytes / 1048576.0:0.0} | {r.Elapsed.TotalSeconds:0.00} | {r.PagesPerSecond:0.0} | {r.MegabytesPerSecond:0.00} | {r.PagesPerSecond / Raw.PagesPerSecond:0.00} | {r.PagesPerSecond / Poppler.PagesPerSecond:0.00} | {MiB(r.PeakRssBytes)} | {MiB(r.ExtractorPeakRssBytes)} |");
         }
         md.AppendLine();
         md.AppendLine("CPU seconds by process during each run (2 cores give 2 CPU seconds per second):");
@@ -68,6 +71,7 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
             pages_per_second = r.PagesPerSecond, megabytes_per_second = r.MegabytesPerSecond,
             ratio_to_raw_pdfpig = r.PagesPerSecond / Raw.PagesPerSecond, ratio_to_pdftotext = r.PagesPerSecond / Poppler.PagesPerSecond,
             peak_rss_bytes = r.PeakRssBytes,
+            extractor_peak_rss_bytes = r.ExtractorPeakRssBytes,
             cpu_seconds = r.CpuSeconds,
         }),
         overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs, p50_download_ms = overhead.P50DownloadMs },
@@ -93,7 +97,10 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
         .Replace(" (poppler)", "", StringComparison.Ordinal)
         .Replace("pipeline: ", "pipeline ", StringComparison.Ordinal)
         .Replace(" worker", "w", StringComparison.Ordinal).Replace("ws", "w", StringComparison.Ordinal)
-        .Replace(" × concurrency ", " × c", StringComparison.Ordinal);
+        .Replace(" × concurrency ", " × c", StringComparison.Ordinal)
+        .Replace(", in-process extraction", " in-proc", StringComparison.Ordinal);
+
+    private static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:0} MiB" : "";
 
     private static string Verdict(string target, bool met, string measured) => $"{(met ? "met" : "MISSED")}: {target} (measured {measured})";
 }

@@ -36,6 +36,17 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
 
+    /// <summary>The worker's extractor processes now: a thread that started one lists it in its children file.</summary>
+    public IReadOnlyList<int> Extractors() =>
+        [.. Directory.EnumerateDirectories($"/proc/{_process.Id}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(id => int.Parse(id, CultureInfo.InvariantCulture))];
+
+    public double ExtractorCpuSeconds() => Extractors().Sum(ProcessCpu.Seconds);
+
+    /// <summary>The extractors' peak resident memory, added up: what they can hold at once at most.</summary>
+    public long ExtractorPeakRssBytes() => Extractors().Sum(PeakRssBytes);
+
     /// <summary>Total GC pause time so far, from the runtime metrics the worker exports.</summary>
     public async Task<double> GcPauseSecondsAsync()
     {
@@ -46,9 +57,11 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>VmHWM: the most resident memory the process ever held.</summary>
-    public long PeakRssBytes()
+    public long PeakRssBytes() => PeakRssBytes(_process.Id);
+
+    private static long PeakRssBytes(int processId)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
     }
 

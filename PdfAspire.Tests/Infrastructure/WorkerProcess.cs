@@ -40,16 +40,24 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a worker and waits until its /health says it is consuming.</summary>
-    public static async Task<WorkerProcess> StartAsync(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts a worker beside the AppHost's and waits until its /health says it is consuming.</summary>
+    public static Task<WorkerProcess> StartAsync(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync(Connections(system), idPrefix, settings);
+
+    /// <summary>Starts a worker connected as <paramref name="connections"/> says and waits until it is consuming.</summary>
+    public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string> connections, string idPrefix,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var worker = Launch(system, idPrefix, settings);
+        var worker = Launch(connections, idPrefix, settings);
         await Eventually.TrueAsync(worker.IsHealthyAsync, TimeSpan.FromSeconds(60), $"worker {worker.Id} healthy");
         return worker;
     }
 
+    public static WorkerProcess Launch(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Launch(Connections(system), idPrefix, settings);
+
     /// <summary>Starts a worker without waiting for it; <paramref name="settings"/> override the test defaults (null removes one).</summary>
-    public static WorkerProcess Launch(AppHostFixture system, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null)
+    public static WorkerProcess Launch(IReadOnlyDictionary<string, string> connections, string idPrefix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var id = $"{idPrefix}-{Guid.NewGuid():N}"[..32];
         var metricsPort = LoopbackPort.Free();
@@ -61,17 +69,12 @@ public sealed class WorkerProcess : IAsyncDisposable
         };
         var environment = new Dictionary<string, string?>(AppHostFixture.WorkerSettings!)
         {
-            ["ConnectionStrings__redis"] = system.RedisConnectionString,
-            ["BUCKET_ENDPOINT"] = system.Pipeline.StorageEndpoint.ToString(),
-            ["BUCKET_ACCESS_ID"] = "S3RVER",
-            ["BUCKET_ACCESS_KEY"] = "S3RVER",
-            ["GO_GRPC_INGEST_ADDR"] = system.Endpoint("go-ingest-service", "grpc").ToString(),
             ["GRPC_SERVER_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["METRICS_PORT"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WORKER_ID"] = id,
             ["Logging__Console__FormatterName"] = "simple",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in connections.Select(c => (c.Key, (string?)c.Value)).Concat((settings ?? new Dictionary<string, string?>()).Select(s => (s.Key, s.Value))))
         {
             environment[key] = value;
         }
@@ -81,6 +84,15 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
         return new WorkerProcess(id, Process.Start(start)!, metricsPort);
     }
+
+    private static Dictionary<string, string> Connections(AppHostFixture system) => new()
+    {
+        ["ConnectionStrings__redis"] = system.RedisConnectionString,
+        ["BUCKET_ENDPOINT"] = system.Pipeline.StorageEndpoint.ToString(),
+        ["BUCKET_ACCESS_ID"] = "S3RVER",
+        ["BUCKET_ACCESS_KEY"] = "S3RVER",
+        ["GO_GRPC_INGEST_ADDR"] = system.Endpoint("go-ingest-service", "grpc").ToString(),
+    };
 
     /// <summary>SIGKILL: no chance to clean up, as with an OOM kill or a lost node.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

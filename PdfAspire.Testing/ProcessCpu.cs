@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PdfAspire.Benchmarks;
+namespace PdfAspire.Testing;
 
 /// <summary>CPU time a process has used so far (user + system), read from /proc/{pid}/stat.</summary>
 public static class ProcessCpu
