@@ -35,6 +35,18 @@ internal static class QueueScripts
         """;
 
     /// <summary>
+    /// KEYS: a live worker's processing list, pending. ARGV: payload. Returns one entry the worker does not know it
+    /// holds to the front of pending; 0 if the entry has gone meanwhile (the worker finished it after all).
+    /// </summary>
+    public const string ReturnStray = """
+        if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+          redis.call('RPUSH', KEYS[2], ARGV[1])
+          return 1
+        end
+        return 0
+        """;
+
+    /// <summary>
     /// KEYS: dead, pending, task record, task events, recent tasks. ARGV: task id, event JSON, now (ms), event
     /// retention (s), max events. Re-queues one dead letter's payload and removes the letter in one step, so a retry
     /// clicked twice, or by two operators at once, queues the task once. The task starts again with fresh attempts.

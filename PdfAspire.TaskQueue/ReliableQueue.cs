@@ -207,6 +207,17 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.ReapWorkers, [keys.Workers, keys.Pending], args);
     }
 
+    /// <summary>What this worker's processing list holds, as Redis sees it.</summary>
+    public async Task<IReadOnlyList<string>> HeldAsync(string workerId) =>
+        [.. (await Db.ListRangeAsync(keys.Processing(workerId))).Select(v => (string)v!)];
+
+    /// <summary>
+    /// Returns an entry of a live worker's processing list that the worker does not hold to the front of pending:
+    /// a BLMOVE whose reply was lost with the connection, or an outcome that could not be written while Redis was away.
+    /// </summary>
+    public async Task<bool> ReturnStrayAsync(string workerId, string payload) =>
+        (int)await Db.ScriptEvaluateAsync(QueueScripts.ReturnStray, [keys.Processing(workerId), keys.Pending], [payload]) == 1;
+
     public Task<bool> IsPausedAsync() => Db.KeyExistsAsync(keys.Paused);
 
     public async Task<long> PendingLengthAsync() => await Db.ListLengthAsync(keys.Pending);

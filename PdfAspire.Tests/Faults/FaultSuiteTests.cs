@@ -73,6 +73,22 @@ public sealed class FaultSuiteTests
     }
 
     [Fact]
+    public async Task TaskStrandedInALiveWorkersProcessingList_IsReturned_AndDelivered()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        var worker = await rig.StartWorkerAsync("holder");
+        var ids = await rig.UploadBatchAsync("stranded", 1);
+
+        // As when Redis restarts between running a BLMOVE and sending its reply: the task is in this live worker's
+        // processing list, and the worker never heard of it. The reaper leaves live workers alone.
+        await rig.Redis.ListLeftPushAsync(rig.Keys.Processing(worker.Id), FaultRig.TaskJson("stranded", ids[0]));
+        var outcome = await rig.WaitForBatchAsync(ids, Patience);
+
+        Assert.Equal(1, outcome.Stored[ids[0]]);
+        Assert.Contains("held in Redis but no longer processed", worker.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IngestDownForAWhile_ThenSlow_DeliversEverything_WithoutUsingUpAttempts()
     {
         await using var rig = await FaultRig.StartAsync();

@@ -27,6 +27,9 @@ public sealed partial class LeaseKeeper(
     private const int ReapOrphansEveryTicks = 60;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
+    /// <summary>Entries of this worker's processing list it did not hold at the last check.</summary>
+    private HashSet<string> _suspects = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick, clock);
@@ -69,9 +72,33 @@ public sealed partial class LeaseKeeper(
         }
         if (reap)
         {
+            await ReturnStraysAsync();
             await queue.TrimHistoryAsync(now);
         }
         metrics.SetQueueLength(await queue.PendingLengthAsync());
+    }
+
+    /// <summary>
+    /// The reaper returns the tasks of dead workers; this returns those a live one holds in Redis but not in memory.
+    /// They appear when Redis restarts or a connection drops at the wrong moment: a BLMOVE done whose reply never
+    /// came, or an acknowledgement that could not be written. An entry counts as stray only when two checks a few
+    /// seconds apart both find it unheld, since a take is registered a moment after BLMOVE returns.
+    /// </summary>
+    private async Task ReturnStraysAsync()
+    {
+        var unheld = (await queue.HeldAsync(worker.Id))
+            .GroupBy(payload => payload, StringComparer.Ordinal)
+            .Where(copies => copies.Count() > consumer.Holds(copies.Key))
+            .Select(copies => copies.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var payload in unheld.Where(_suspects.Contains))
+        {
+            if (await queue.ReturnStrayAsync(worker.Id, payload))
+            {
+                LogStrayReturned();
+            }
+        }
+        _suspects = unheld;
     }
 
     /// <summary>Keeps the lease alive while the consumer drains after SIGTERM; stops when the host stops this service.</summary>
@@ -92,6 +119,9 @@ public sealed partial class LeaseKeeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Returned {Count} in-flight tasks of stopped workers to pending")]
     private partial void LogReaped(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Returned a task this worker held in Redis but no longer processed (a lost reply or acknowledgement) to pending")]
+    private partial void LogStrayReturned();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Housekeeping failed, will retry: {Reason}")]
     private partial void LogFailed(string reason);

@@ -26,6 +26,9 @@ public sealed partial class QueueConsumer(
     private static readonly TimeSpan TakeWait = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
+
+    /// <summary>The payloads this worker is processing, with how many copies of each (producers may repeat one).</summary>
+    private readonly ConcurrentDictionary<string, int> _holding = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abortInFlight = new();
 
     public ConsumerState State { get; private set; } = ConsumerState.Starting;
@@ -47,6 +50,7 @@ public sealed partial class QueueConsumer(
                     slots.Release();
                     continue;
                 }
+                _holding.AddOrUpdate(payload, 1, (_, copies) => copies + 1);
                 Track(RunAsync(payload, slots));
             }
         }
@@ -106,10 +110,15 @@ public sealed partial class QueueConsumer(
         }
         finally
         {
+            _holding.AddOrUpdate(payload, 0, (_, copies) => copies - 1);
+            _holding.TryRemove(new KeyValuePair<string, int>(payload, 0));
             metrics.TaskEnded();
             slots.Release();
         }
     }
+
+    /// <summary>How many copies of <paramref name="payload"/> this worker is processing now.</summary>
+    public int Holds(string payload) => _holding.GetValueOrDefault(payload);
 
     private void Track(Task work)
     {
