@@ -10,9 +10,17 @@ public static class UploadTaskParser
     /// <summary>Task ids become Redis key parts and gRPC fields; this keeps them printable and bounded.</summary>
     public const int MaxTaskIdLength = 200;
 
+    /// <summary>A task names a document; it doesn't carry one. Anything bigger is a producer's mistake (or worse).</summary>
+    public const int MaxPayloadLength = 64 << 10;
+
     public static bool TryParse(string payload, string defaultBucket, out UploadTask task, out string error)
     {
         task = new UploadTask();
+        if (payload.Length > MaxPayloadLength)
+        {
+            error = $"task is {payload.Length:N0} characters; the limit is {MaxPayloadLength:N0}";
+            return false;
+        }
         UploadTask? parsed;
         try
         {

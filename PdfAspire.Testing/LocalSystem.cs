@@ -27,13 +27,17 @@ public sealed class LocalSystem : IAsyncDisposable
     private readonly int _grpcPort = FreePort();
     private readonly int _stubHttpPort = FreePort();
 
-    private LocalSystem(bool durableRedis)
+    private readonly string? _redisPassword;
+
+    private LocalSystem(bool durableRedis, string? redisPassword)
     {
+        _redisPassword = redisPassword;
         var s3 = Directory.CreateDirectory(Path.Combine(_state, "s3")).FullName;
         // Durable: the append-only file as the Kubernetes manifests configure it, so a restart keeps the queue.
         string[] persistence = durableRedis ? ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", _state] : ["--appendonly", "no"];
+        string[] authentication = redisPassword is null ? [] : ["--requirepass", redisPassword];
         RedisServer = new InfrastructureProcess("redis-server", "redis-server",
-            ["--port", Text(_redisPort), "--bind", "127.0.0.1", "--save", "", .. persistence]);
+            ["--port", Text(_redisPort), "--bind", "127.0.0.1", "--save", "", .. persistence, .. authentication]);
         StorageServer = new InfrastructureProcess("s3rver", "node",
             [Path.Combine(RepositoryRoot, "tools", "node_modules", "s3rver", "bin", "s3rver.js"), "--address", "127.0.0.1",
                 "--port", Text(_s3Port), "--directory", s3, "--no-vhost-buckets", "--configure-bucket", Bucket]);
@@ -52,14 +56,16 @@ public sealed class LocalSystem : IAsyncDisposable
     public static string RepositoryRoot { get; } = FindRoot();
 
     /// <param name="durableRedis">Redis with its append-only file on, so it can be restarted without losing the queue.</param>
-    public static async Task<LocalSystem> StartAsync(bool durableRedis = false)
+    /// <param name="redisPassword">Redis requires this password (AUTH), as the guide's deployment does.</param>
+    public static async Task<LocalSystem> StartAsync(bool durableRedis = false, string? redisPassword = null)
     {
-        var system = new LocalSystem(durableRedis);
+        var system = new LocalSystem(durableRedis, redisPassword);
         system.RedisServer.Start();
         system.StorageServer.Start();
         system.IngestStub.Start();
         var redis = ConfigurationOptions.Parse($"127.0.0.1:{system._redisPort}");
         redis.AbortOnConnectFail = false;
+        redis.Password = redisPassword;
         // The Redis is the caller's own: it may be emptied between runs.
         redis.AllowAdmin = true;
         system.Redis = await ConnectionMultiplexer.ConnectAsync(redis);
@@ -71,15 +77,30 @@ public sealed class LocalSystem : IAsyncDisposable
         return system;
     }
 
-    /// <summary>What a worker needs to reach this system, as environment variables.</summary>
-    public Dictionary<string, string> WorkerEnvironment() => new()
+    /// <summary>
+    /// What a worker needs to reach this system, as environment variables: the guide's REDIS_URL and REDIS_PASSWORD
+    /// when Redis has a password (as from its Kubernetes Secret), else Aspire's connection string.
+    /// </summary>
+    public Dictionary<string, string> WorkerEnvironment()
     {
-        ["ConnectionStrings__redis"] = $"127.0.0.1:{_redisPort}",
-        ["BUCKET_ENDPOINT"] = $"http://127.0.0.1:{_s3Port}",
-        ["BUCKET_ACCESS_ID"] = Credential,
-        ["BUCKET_ACCESS_KEY"] = Credential,
-        ["GO_GRPC_INGEST_ADDR"] = $"127.0.0.1:{_grpcPort}",
-    };
+        var environment = new Dictionary<string, string>
+        {
+            ["BUCKET_ENDPOINT"] = $"http://127.0.0.1:{_s3Port}",
+            ["BUCKET_ACCESS_ID"] = Credential,
+            ["BUCKET_ACCESS_KEY"] = Credential,
+            ["GO_GRPC_INGEST_ADDR"] = $"127.0.0.1:{_grpcPort}",
+        };
+        if (_redisPassword is null)
+        {
+            environment["ConnectionStrings__redis"] = $"127.0.0.1:{_redisPort}";
+        }
+        else
+        {
+            environment["REDIS_URL"] = $"redis://127.0.0.1:{_redisPort}";
+            environment["REDIS_PASSWORD"] = _redisPassword;
+        }
+        return environment;
+    }
 
     /// <summary>Restarts redis-server as a rolling update would: SIGTERM (it writes its append-only file), then start.</summary>
     public async Task RestartRedisAsync()

@@ -38,7 +38,8 @@ public sealed class FaultRig : IAsyncDisposable
     public QueueAdministration Administration { get; }
     public IDatabase Redis => System.Redis.GetDatabase();
 
-    public static async Task<FaultRig> StartAsync() => new(await LocalSystem.StartAsync(durableRedis: true));
+    public static async Task<FaultRig> StartAsync(string? redisPassword = null) =>
+        new(await LocalSystem.StartAsync(durableRedis: true, redisPassword));
 
     public async Task<WorkerProcess> StartWorkerAsync(string name, int concurrency = 2, IReadOnlyDictionary<string, string?>? settings = null)
     {

@@ -29,6 +29,12 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The worker's child processes now (its extractors): each thread that started one lists it.</summary>
+    public IReadOnlyList<int> ChildProcessIds() =>
+        [.. Directory.EnumerateDirectories($"/proc/{_process.Id}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(id => int.Parse(id, System.Globalization.CultureInfo.InvariantCulture))];
+
     public string Output
     {
         get

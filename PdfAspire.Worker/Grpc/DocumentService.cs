@@ -24,9 +24,7 @@ public sealed class DocumentService(DocumentReader reader, DocumentPipeline pipe
         {
             ProcessDocumentRequest.SourceOneofCase.Content => _ => Task.FromResult(reader.FromBytes(request.Content.Span)),
             ProcessDocumentRequest.SourceOneofCase.Object when !string.IsNullOrWhiteSpace(request.Object.ObjectKey) =>
-                ct => reader.DownloadAsync(
-                    string.IsNullOrWhiteSpace(request.Object.Bucket) ? storage.Value.Bucket : request.Object.Bucket,
-                    request.Object.ObjectKey, ct),
+                ct => reader.DownloadAsync(AllowedBucket(request.Object.Bucket), request.Object.ObjectKey, ct),
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "set either content or object.object_key")),
         };
         try
@@ -42,6 +40,20 @@ public sealed class DocumentService(DocumentReader reader, DocumentPipeline pipe
         {
             throw new RpcException(new Status(StatusFor(failure.Category), $"{failure.Category.WireName()}: {failure.Message}"));
         }
+    }
+
+    /// <summary>
+    /// The worker's storage credentials may reach more than its bucket; a caller of this unauthenticated endpoint
+    /// must not be able to read through them, so only the configured bucket is served.
+    /// </summary>
+    private string AllowedBucket(string requested)
+    {
+        var bucket = storage.Value.Bucket;
+        if (!string.IsNullOrWhiteSpace(requested) && requested != bucket)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"this worker reads only its own bucket ({bucket})"));
+        }
+        return bucket;
     }
 
     private static StatusCode StatusFor(FailureCategory category) => category switch
