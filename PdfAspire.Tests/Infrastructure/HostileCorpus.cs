@@ -31,8 +31,11 @@ public static class HostileCorpus
         "decompression_bomb" => Build(Catalog(), Pages("3 0 R"), Page("/Resources << /Font << /F1 5 0 R >> >>", "4 0 R"),
             FlateStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("BT /F1 1 Tf (A) Tj ET\n", 1 << 14))), 32L << 20),
             Helvetica()),
+        // 2,000 pages sharing one 2 MiB stream of line-width operators (2 KiB deflated): each page's operators are
+        // parsed and dropped, so memory stays low, and the whole takes minutes.
+        "cpu_bomb" => ManyPages(2_000, FlateStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1 w\n", 1 << 14))), 2L << 20)),
         "lying_page_count" => Build(Catalog(), "<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>", Page("", "4 0 R"), Content("BT ET")),
-        "huge_page_count" => ManyPages(20_000),
+        "huge_page_count" => ManyPages(20_000, Content("BT ET")),
         "huge_image" => Build(Catalog(), Pages("3 0 R"), Page("/Resources << /XObject << /Im0 5 0 R >> /Font << /F1 6 0 R >> >>", "4 0 R"),
             Content("q 500 0 0 500 50 50 cm /Im0 Do Q BT /F1 12 Tf 72 720 Td (under the image) Tj ET"),
             Stream("/Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode",
@@ -94,11 +97,11 @@ public static class HostileCorpus
     }
 
     /// <summary>A real page tree of <paramref name="count"/> pages sharing one content stream.</summary>
-    private static byte[] ManyPages(int count)
+    private static byte[] ManyPages(int count, byte[] content)
     {
         var kids = string.Join(' ', Enumerable.Range(4, count).Select(n => $"{n} 0 R"));
         var pages = Enumerable.Range(0, count).Select(_ => (object)Page("", "3 0 R"));
-        return Build([Catalog(), $"<< /Type /Pages /Kids [{kids}] /Count {count} >>", Content("BT ET"), .. pages]);
+        return Build([Catalog(), $"<< /Type /Pages /Kids [{kids}] /Count {count} >>", content, .. pages]);
     }
 
     private static byte[] Deflate(byte[] data)

@@ -32,6 +32,8 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
         // PdfPig stops at a form that draws itself.
         { "form_recursion", "done" },
         { "decompression_bomb", "too_large" },
+        // Parsing it takes far longer than the 5 s deadline: each attempt's extractor is killed, then a dead letter.
+        { "cpu_bomb", "timeout" },
         { "huge_page_count", "too_large" },
         { "huge_image", "done" },
     };
@@ -55,14 +57,18 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
 
         var (bomb, _) = await hostile.ProcessAsync("decompression_bomb", HostileCorpus.Make("decompression_bomb"), Patience);
         var (loop, letter) = await hostile.ProcessAsync("reference_loop", HostileCorpus.Make("reference_loop"), Patience);
+        var (endless, _) = await hostile.ProcessAsync("cpu_bomb", HostileCorpus.Make("cpu_bomb"), Patience);
 
         Assert.Equal("too_large", bomb);
         Assert.Equal("parser_crash", loop);
+        Assert.Equal("timeout", endless);
         Assert.Contains("Stack overflow", letter!.Message, StringComparison.Ordinal);
         var after = await hostile.Worker.MetricsAsync();
         // The bomb filled one extractor to its limit; the loop overflowed the stack on each of its two attempts.
         Assert.Equal(1, Exposition.Value(after, "pdf_extractor_exits_total", "reason=\"memory\"") - Exposition.Value(before, "pdf_extractor_exits_total", "reason=\"memory\""));
         Assert.Equal(2, Exposition.Value(after, "pdf_extractor_exits_total", "reason=\"crash\"") - Exposition.Value(before, "pdf_extractor_exits_total", "reason=\"crash\""));
+        // The endless parse was killed at the deadline on each of its two attempts, not left running.
+        Assert.Equal(2, Exposition.Value(after, "pdf_extractor_exits_total", "reason=\"deadline\"") - Exposition.Value(before, "pdf_extractor_exits_total", "reason=\"deadline\""));
         Assert.False(hostile.Worker.HasExited);
         // PdfPig's objects for the bomb's glyphs never lived in the worker.
         Assert.InRange(hostile.Worker.PeakResidentBytes(), 0, (long)HostileWorker.MemoryLimitMb << 20);
