@@ -36,16 +36,13 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
 
-    /// <summary>The worker's extractor processes now: a thread that started one lists it in its children file.</summary>
-    public IReadOnlyList<int> Extractors() =>
-        [.. Directory.EnumerateDirectories($"/proc/{_process.Id}/task")
-            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(id => int.Parse(id, CultureInfo.InvariantCulture))];
+    /// <summary>The worker's extractor processes now.</summary>
+    public IReadOnlyList<int> Extractors() => ProcFs.Children(_process.Id);
 
     public double ExtractorCpuSeconds() => Extractors().Sum(ProcessCpu.Seconds);
 
     /// <summary>The extractors' peak resident memory, added up: what they can hold at once at most.</summary>
-    public long ExtractorPeakRssBytes() => Extractors().Sum(PeakRssBytes);
+    public long ExtractorPeakRssBytes() => Extractors().Sum(ProcFs.PeakResidentBytes);
 
     /// <summary>Total GC pause time so far, from the runtime metrics the worker exports.</summary>
     public async Task<double> GcPauseSecondsAsync()
@@ -57,13 +54,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>VmHWM: the most resident memory the process ever held.</summary>
-    public long PeakRssBytes() => PeakRssBytes(_process.Id);
-
-    private static long PeakRssBytes(int processId)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
-    }
+    public long PeakRssBytes() => ProcFs.PeakResidentBytes(_process.Id);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using PdfAspire.Testing;
 
 namespace PdfAspire.Tests.Infrastructure;
 
@@ -29,11 +30,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The worker's child processes now (its extractors): each thread that started one lists it.</summary>
-    public IReadOnlyList<int> ChildProcessIds() =>
-        [.. Directory.EnumerateDirectories($"/proc/{_process.Id}/task")
-            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(id => int.Parse(id, System.Globalization.CultureInfo.InvariantCulture))];
+    /// <summary>The worker's child processes now (its extractors).</summary>
+    public IReadOnlyList<int> ChildProcessIds() => ProcFs.Children(_process.Id);
 
     public string Output
     {
@@ -117,11 +115,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>The most memory the worker process itself has held (VmHWM), extractor processes not included.</summary>
-    public long PeakResidentBytes()
-    {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) << 10;
-    }
+    public long PeakResidentBytes() => ProcFs.PeakResidentBytes(_process.Id);
 
     public async Task<string> MetricsAsync() => await _http.GetStringAsync("/metrics");
 
