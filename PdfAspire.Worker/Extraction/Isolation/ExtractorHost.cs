@@ -13,6 +13,8 @@ public static class ExtractorHost
 {
     public const string Command = "extract";
 
+    private const long GarbageWorthCollecting = 64L << 20;
+
     /// <param name="args"><see cref="Command"/> and the worker's process id.</param>
     public static int Run(string[] args)
     {
@@ -26,6 +28,7 @@ public static class ExtractorHost
         {
             var reply = Extract(buffer, length, maxPages);
             ExtractorProtocol.WriteReply(output, reply);
+            ReleaseGarbage();
             if (reply.Outcome == ExtractionOutcome.OutOfMemory)
             {
                 // A heap that hit its hard limit may be fragmented beyond use: a fresh process is cheaper to trust.
@@ -33,6 +36,19 @@ public static class ExtractorHost
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Between documents almost nothing is alive, so a full collection is cheap, and it keeps one document's garbage
+    /// from adding to the next one's peak. Measured over the texlive corpus in one extractor, three runs each: peak RSS
+    /// 528–565 → 422–428 MiB, CPU the same (35–41 s either way). Only after documents that left much behind.
+    /// </summary>
+    private static void ReleaseGarbage()
+    {
+        if (GC.GetTotalMemory(forceFullCollection: false) > GarbageWorthCollecting)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
     }
 
     /// <summary>
