@@ -18,6 +18,8 @@ RawExtraction.Run(corpus.Take(2).ToList()); // warm-up: JIT and font tables
 rows.Add(RawExtraction.Run(corpus));
 Console.WriteLine("pdftotext…");
 rows.Add(await PopplerExtraction.RunAsync(corpus));
+Console.WriteLine("one extractor process…");
+rows.Add(await SingleExtractor.RunAsync(corpus));
 
 await using (var system = await LocalSystem.StartAsync())
 {

@@ -98,7 +98,8 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
         .Replace("pipeline: ", "pipeline ", StringComparison.Ordinal)
         .Replace(" worker", "w", StringComparison.Ordinal).Replace("ws", "w", StringComparison.Ordinal)
         .Replace(" × concurrency ", " × c", StringComparison.Ordinal)
-        .Replace(", in-process extraction", " in-proc", StringComparison.Ordinal);
+        .Replace(", in-process extraction", " in-proc", StringComparison.Ordinal)
+        .Replace("one extractor process, one document at a time", "1 extractor", StringComparison.Ordinal);
 
     private static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:0} MiB" : "";
 

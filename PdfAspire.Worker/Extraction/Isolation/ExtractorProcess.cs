@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Telemetry;
@@ -49,12 +50,19 @@ public sealed partial class ExtractorProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var entry = typeof(ExtractorHost).Assembly.Location;
+        // The worker's own apphost when it is the running program (as in its container image); otherwise the dotnet
+        // host with the worker's assembly (under `dotnet PdfAspire.Worker.dll`, or from another program).
+        var worker = typeof(ExtractorHost).Assembly;
         var host = Environment.ProcessPath!;
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        var runningDotnet = Path.GetFileNameWithoutExtension(host) == "dotnet";
+        if (!runningDotnet && Assembly.GetEntryAssembly() == worker)
         {
-            start.ArgumentList.Add(entry);
+            start.FileName = host;
+        }
+        else
+        {
+            start.FileName = runningDotnet ? host : "dotnet";
+            start.ArgumentList.Add(worker.Location);
         }
         start.ArgumentList.Add(ExtractorHost.Command);
         start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
