@@ -7,14 +7,14 @@ public static class BenchWorkers
 {
     public static async Task<WorkerProcess> StartWorkerAsync(this LocalSystem system, int concurrency, bool isolated = true)
     {
-        var metricsPort = LocalSystem.FreePort();
+        var metricsPort = LoopbackPort.Free();
         var assembly = Path.Combine(LocalSystem.RepositoryRoot, "PdfAspire.Worker", "bin", "Release", "net10.0", "PdfAspire.Worker.dll");
         var start = new ProcessStartInfo("dotnet", [assembly]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in system.WorkerEnvironment())
         {
             start.Environment[key] = value;
         }
-        start.Environment["GRPC_SERVER_PORT"] = LocalSystem.Text(LocalSystem.FreePort());
+        start.Environment["GRPC_SERVER_PORT"] = LocalSystem.Text(LoopbackPort.Free());
         start.Environment["METRICS_PORT"] = LocalSystem.Text(metricsPort);
         start.Environment["WORKER_CONCURRENCY"] = LocalSystem.Text(concurrency);
         start.Environment["EXTRACTION_ISOLATION"] = isolated ? "process" : "none";

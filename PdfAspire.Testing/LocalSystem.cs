@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -22,10 +20,10 @@ public sealed class LocalSystem : IAsyncDisposable
     private const string Credential = "S3RVER";
 
     private readonly string _state = Directory.CreateTempSubdirectory("pdfaspire-local-").FullName;
-    private readonly int _redisPort = FreePort();
-    private readonly int _s3Port = FreePort();
-    private readonly int _grpcPort = FreePort();
-    private readonly int _stubHttpPort = FreePort();
+    private readonly int _redisPort = LoopbackPort.Free();
+    private readonly int _s3Port = LoopbackPort.Free();
+    private readonly int _grpcPort = LoopbackPort.Free();
+    private readonly int _stubHttpPort = LoopbackPort.Free();
 
     private readonly string? _redisPassword;
 
@@ -205,13 +203,6 @@ public sealed class LocalSystem : IAsyncDisposable
     }
 
     public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindRoot()
     {

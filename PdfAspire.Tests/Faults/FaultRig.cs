@@ -132,4 +132,9 @@ public sealed class FaultRig : IAsyncDisposable
 }
 
 /// <summary>Where a batch's tasks ended.</summary>
-public sealed record BatchOutcome(IReadOnlyDictionary<string, int> Stored, IReadOnlyDictionary<string, DeadLetter> Dead, long InQueue);
+public sealed record BatchOutcome(IReadOnlyDictionary<string, int> Stored, IReadOnlyDictionary<string, DeadLetter> Dead, long InQueue)
+{
+    /// <summary>What a timed-out wait reports: counts, and the categories of the dead letters.</summary>
+    public override string ToString() =>
+        $"{Stored.Count} stored, {Dead.Count} dead ({string.Join(", ", Dead.Values.GroupBy(d => d.Category).Select(g => $"{g.Key} {g.Count()}"))}), {InQueue} still in the queue";
+}

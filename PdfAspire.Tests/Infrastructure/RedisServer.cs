@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PdfAspire.Testing;
 using StackExchange.Redis;
 
 namespace PdfAspire.Tests.Infrastructure;

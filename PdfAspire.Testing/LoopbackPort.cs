@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PdfAspire.Tests.Infrastructure;
+namespace PdfAspire.Testing;
 
 /// <summary>A TCP port free on loopback now, for the processes a test starts itself.</summary>
 public static class LoopbackPort
