@@ -15,7 +15,7 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
 }
 
 /// <summary>
-/// Per-task overhead on one-page PDFs: end-to-end latency minus the extraction itself; <c>P50DownloadMs</c> is the
-/// median S3 GET as the worker timed it, the part the object store itself adds.
+/// Per-task overhead on one-page PDFs: end-to-end latency minus the extraction itself. <c>PhasesP50Ms</c> splits it
+/// by the timestamps the worker sends with each result and the one ingest stores it with (median of each phase).
 /// </summary>
-public sealed record Overhead(int Tasks, double P50Ms, double P99Ms, double MeanEndToEndMs, double P50DownloadMs);
+public sealed record Overhead(int Tasks, double P50Ms, double P99Ms, double MeanEndToEndMs, IReadOnlyDictionary<string, double> PhasesP50Ms);

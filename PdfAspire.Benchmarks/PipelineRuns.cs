@@ -80,7 +80,8 @@ public static class PipelineRuns
 
     /// <summary>
     /// One task at a time through one worker: queued, taken, read from S3, extracted, submitted, stored. The time from
-    /// LPUSH to ingest's store, minus the extraction the worker reports, is what the pipeline adds to a document.
+    /// LPUSH to ingest's store, minus the extraction the worker reports, is what the pipeline adds to a document; the
+    /// worker's own timestamps split it into phases.
     /// </summary>
     public static async Task<Overhead> OverheadAsync(LocalSystem system, IReadOnlyList<CorpusDocument> onePagers, string prefix)
     {
@@ -89,31 +90,45 @@ public static class PipelineRuns
         var db = system.Redis.GetDatabase();
         var overheads = new List<double>();
         var endToEnd = new List<double>();
-        var downloads = new List<double>();
+        var phases = new Dictionary<string, List<double>>();
         for (var i = 0; i < onePagers.Count; i++)
         {
             var queuedAt = DateTimeOffset.UtcNow;
             await db.ListLeftPushAsync(QueueOptions.DefaultName, TaskJson(prefix, i, onePagers[i].Name));
-            var taskId = TaskId(prefix, i);
-            var stored = await WaitForResultAsync(system, taskId);
-            var total = (stored.StoredAt - queuedAt).TotalMilliseconds;
+            var stored = await WaitForResultAsync(system, TaskId(prefix, i));
             // The first few warm the JIT and connections; they are not what a running worker adds.
-            if (i >= 5)
+            if (i < 5)
             {
-                endToEnd.Add(total);
-                overheads.Add(total - stored.ExtractionMs);
-                downloads.Add(stored.DownloadMs);
+                continue;
+            }
+            var total = (stored.StoredAt - queuedAt).TotalMilliseconds;
+            endToEnd.Add(total);
+            overheads.Add(total - stored.ExtractionMs);
+            foreach (var (phase, ms) in Phases(queuedAt, stored))
+            {
+                (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(ms);
             }
         }
         overheads.Sort();
-        downloads.Sort();
-        return new Overhead(overheads.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), endToEnd.Average(), Percentile(downloads, 0.50));
+        return new Overhead(overheads.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), endToEnd.Average(),
+            phases.ToDictionary(p => p.Key, p => Percentile([.. p.Value.Order()], 0.50)));
     }
 
-    private static async Task<(DateTimeOffset StoredAt, double ExtractionMs, double DownloadMs)> WaitForResultAsync(LocalSystem system, string taskId)
+    private static IEnumerable<(string Phase, double Ms)> Phases(DateTimeOffset queuedAt, StoredResult stored)
+    {
+        var processing = (stored.CompletedAt - stored.StartedAt).TotalMilliseconds;
+        yield return ("LPUSH until the worker starts the task (BLMOVE)", (stored.StartedAt - queuedAt).TotalMilliseconds);
+        yield return ("attempt bookkeeping and the rest of the worker's own work", processing - stored.DownloadMs - stored.ExtractionMs);
+        yield return ("S3 GET", stored.DownloadMs);
+        yield return ("SubmitResult until ingest has stored it", (stored.StoredAt - stored.CompletedAt).TotalMilliseconds);
+    }
+
+    private sealed record StoredResult(DateTimeOffset StartedAt, DateTimeOffset CompletedAt, DateTimeOffset StoredAt, double DownloadMs, double ExtractionMs);
+
+    private static async Task<StoredResult> WaitForResultAsync(LocalSystem system, string taskId)
     {
         JsonElement result = default;
-        await LocalSystem.UntilDoneAsync(intervalMs: 2, condition: async () =>
+        await LocalSystem.UntilDoneAsync(async () =>
         {
             using var response = await system.Stub.GetAsync($"/results/{taskId}");
             if (!response.IsSuccessStatusCode)
@@ -126,7 +141,8 @@ public static class PipelineRuns
         var summary = (await system.Stub.GetFromJsonAsync<List<JsonElement>>("/results"))!
             .Single(r => r.GetProperty("task_id").GetString() == taskId);
         var timings = result.GetProperty("request").GetProperty("timings");
-        return (summary.GetProperty("stored_at").GetDateTimeOffset(), Milliseconds(timings, "extraction"), Milliseconds(timings, "download"));
+        return new StoredResult(timings.GetProperty("started_at").GetDateTimeOffset(), timings.GetProperty("completed_at").GetDateTimeOffset(),
+            summary.GetProperty("stored_at").GetDateTimeOffset(), Milliseconds(timings, "download"), Milliseconds(timings, "extraction"));
     }
 
     /// <summary>A protobuf JSON duration ("0.012s"), in milliseconds; absent means zero.</summary>

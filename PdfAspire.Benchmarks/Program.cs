@@ -1,15 +1,23 @@
 using PdfAspire.Benchmarks;
 
 // One run on one corpus and the same cores: raw PdfPig, pdftotext, the whole pipeline in several shapes, per-task
-// overhead, and worker memory. `--smoke` runs a tiny corpus to prove the benchmark works (CI), never a threshold.
+// overhead, and worker memory. `--smoke` runs a tiny corpus to prove the benchmark works (CI), never a threshold;
+// `--overhead` measures only the per-task overhead, in about a minute, for work on the path a task takes.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
 Directory.CreateDirectory(output);
 
 Console.WriteLine($"Loading the corpus ({(smoke ? "smoke" : "full")})…");
-var corpus = BenchCorpus.TexLive(smoke ? 4 : null);
 var onePagers = BenchCorpus.OnePagers(smoke ? 12 : 200);
+if (args.Contains("--overhead"))
+{
+    await using var overheadOnly = await LocalSystem.StartAsync();
+    await PipelineRuns.UploadAsync(overheadOnly, onePagers, "one-page");
+    Console.WriteLine(Report.OverheadSummary(await PipelineRuns.OverheadAsync(overheadOnly, onePagers, "one-page")));
+    return;
+}
+var corpus = BenchCorpus.TexLive(smoke ? 4 : null);
 Console.WriteLine($"{corpus.Count} texlive PDFs, {corpus.Sum(d => d.Pages)} pages, {corpus.Sum(d => (long)d.Content.Length) / 1048576.0:0.0} MB; {onePagers.Count} one-page PDFs");
 
 var rows = new List<Measurement>();

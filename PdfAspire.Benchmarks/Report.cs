@@ -50,8 +50,7 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
                 $"- {r.Name} ({r.Elapsed.TotalSeconds:0.0} s): {string.Join(", ", r.CpuSeconds.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:0.0}"))}");
         }
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture,
-            $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms; of the p50, the S3 GET alone takes {overhead.P50DownloadMs:0.0} ms).");
+        md.AppendLine(OverheadSummary(overhead));
         md.AppendLine();
         md.AppendLine("Targets:");
         foreach (var target in Targets)
@@ -74,7 +73,7 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
             extractor_peak_rss_bytes = r.ExtractorPeakRssBytes,
             cpu_seconds = r.CpuSeconds,
         }),
-        overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs, p50_download_ms = overhead.P50DownloadMs },
+        overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs, phases_p50_ms = overhead.PhasesP50Ms },
         targets = Targets,
     }, Indented);
 
@@ -100,6 +99,9 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
         .Replace(" × concurrency ", " × c", StringComparison.Ordinal)
         .Replace(", in-process extraction", " in-proc", StringComparison.Ordinal)
         .Replace("one extractor process, one document at a time", "1 extractor", StringComparison.Ordinal);
+
+    public static string OverheadSummary(Overhead overhead) => string.Create(CultureInfo.InvariantCulture,
+        $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms). Where it goes, median of each phase: {string.Join("; ", overhead.PhasesP50Ms.Select(p => $"{p.Key} {p.Value:0.0} ms"))}.");
 
     private static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:0} MiB" : "";
 
