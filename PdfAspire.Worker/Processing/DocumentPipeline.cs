@@ -16,14 +16,41 @@ public sealed record ProcessedDocument(ExtractedPdf Pdf, string Sha256, long Siz
 /// </summary>
 public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<ProcessingOptions> options)
 {
+    /// <summary>
+    /// Starts reading the document now, under its deadline; the caller may do other work (record the attempt) before
+    /// it asks for the extraction. Disposing the run without extracting cancels the read and frees what it read.
+    /// </summary>
+    public DocumentRun Start(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(options.Value.DocumentTimeout);
+        return new DocumentRun(read(deadline.Token), deadline, extractor, options.Value.DocumentTimeoutSeconds, ct);
+    }
+
     public async Task<ProcessedDocument> RunAsync(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(options.Value.DocumentTimeout);
+        await using var run = Start(read, ct);
+        return await run.ExtractAsync();
+    }
+}
+
+/// <summary>One document on its way through <see cref="DocumentPipeline"/>: read started, extraction on request.</summary>
+public sealed class DocumentRun(
+    Task<DownloadedDocument> reading,
+    CancellationTokenSource deadline,
+    IDocumentExtractor extractor,
+    int timeoutSeconds,
+    CancellationToken ct) : IAsyncDisposable
+{
+    private bool _extracting;
+
+    public async Task<ProcessedDocument> ExtractAsync()
+    {
+        _extracting = true;
         DownloadedDocument? document = null;
         try
         {
-            document = await read(deadline.Token);
+            document = await reading;
             var started = Stopwatch.GetTimestamp();
             var pdf = await extractor.ExtractAsync(document, deadline.Token);
             var processed = new ProcessedDocument(pdf, document.Sha256, document.SizeBytes, document.Duration, Stopwatch.GetElapsedTime(started));
@@ -35,12 +62,30 @@ public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<Proc
             // An in-process extraction may still be running: its pooled buffers are left to the GC rather than
             // reused under it. (An extractor process has been killed by now.)
             throw new TaskFailedException(FailureCategory.Timeout,
-                $"reading and extracting took longer than DOCUMENT_TIMEOUT_SECONDS ({options.Value.DocumentTimeoutSeconds} s)");
+                $"reading and extracting took longer than DOCUMENT_TIMEOUT_SECONDS ({timeoutSeconds} s)");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             document?.Dispose();
             throw;
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_extracting)
+        {
+            // Never extracted (a poison task, Redis failing): stop the read, and free the document if it arrived.
+            await deadline.CancelAsync();
+            try
+            {
+                (await reading).Dispose();
+            }
+            catch (Exception e) when (e is OperationCanceledException or TaskFailedException)
+            {
+                // The read's own failure doesn't matter to a run nobody extracts.
+            }
+        }
+        deadline.Dispose();
     }
 }

@@ -8,14 +8,14 @@ public static class TaskTracing
 {
     private static readonly ActivitySource Source = new(PdfAspireTelemetry.Name);
 
-    public static Activity? StartTask(UploadTask task, int attempt)
+    /// <summary>Started before the attempt is recorded, so the Redis and S3 calls are its children; tag the attempt then.</summary>
+    public static Activity? StartTask(UploadTask task)
     {
         ActivityContext.TryParse(task.Traceparent, null, out var parent);
         var activity = Source.StartActivity("process pdf task", ActivityKind.Consumer, parent);
         activity?.SetTag("messaging.system", "redis");
         activity?.SetTag("messaging.operation.type", "process");
         activity?.SetTag("pdfaspire.task_id", task.TaskId);
-        activity?.SetTag("pdfaspire.attempt", attempt);
         return activity;
     }
 
