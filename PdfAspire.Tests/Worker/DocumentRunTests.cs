@@ -1,0 +1,86 @@
+extern alias worker;
+
+using Microsoft.Extensions.Options;
+using Microsoft.IO;
+using worker::PdfAspire.Worker.Configuration;
+using worker::PdfAspire.Worker.Extraction;
+using worker::PdfAspire.Worker.Processing;
+using worker::PdfAspire.Worker.Storage;
+
+namespace PdfAspire.Tests.Worker;
+
+/// <summary>
+/// The worker starts a document's S3 GET while Redis records the attempt, and only then decides whether to extract.
+/// A run it drops (a poison task, Redis failing) must stop its read and give back what was read.
+/// </summary>
+public sealed class DocumentRunTests
+{
+    private static readonly RecyclableMemoryStreamManager Memory = new();
+
+    [Fact]
+    public async Task DroppedRun_CancelsTheReadStillInFlight_AndNeverExtracts()
+    {
+        var extractor = new RecordingExtractor();
+        var readToken = new TaskCompletionSource<CancellationToken>();
+        var run = Pipeline(extractor).Start(async ct =>
+        {
+            readToken.SetResult(ct);
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        }, CancellationToken.None);
+
+        await run.DisposeAsync();
+
+        Assert.True((await readToken.Task).IsCancellationRequested);
+        Assert.Equal(0, extractor.Calls);
+    }
+
+    [Fact]
+    public async Task DroppedRun_FreesTheDocumentItRead()
+    {
+        var content = (RecyclableMemoryStream)Memory.GetStream("test", "%PDF-1.7"u8);
+        var run = Pipeline(new RecordingExtractor()).Start(_ => Task.FromResult(new DownloadedDocument(content, "hash", TimeSpan.Zero)), CancellationToken.None);
+
+        await run.DisposeAsync();
+
+        Assert.False(content.CanRead);
+    }
+
+    [Fact]
+    public async Task DroppedRun_WhoseReadFailed_DisposesQuietly()
+    {
+        var run = Pipeline(new RecordingExtractor()).Start(
+            _ => Task.FromException<DownloadedDocument>(new TaskFailedException(PdfAspire.TaskQueue.FailureCategory.ObjectNotFound, "gone")),
+            CancellationToken.None);
+
+        await run.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ExtractedRun_HandsTheReadDocumentToTheExtractor_AndFreesItAfter()
+    {
+        var content = (RecyclableMemoryStream)Memory.GetStream("test", "%PDF-1.7"u8);
+        var extractor = new RecordingExtractor();
+        await using var run = Pipeline(extractor).Start(_ => Task.FromResult(new DownloadedDocument(content, "hash", TimeSpan.Zero)), CancellationToken.None);
+
+        var processed = await run.ExtractAsync();
+
+        Assert.Equal(1, extractor.Calls);
+        Assert.Equal("hash", processed.Sha256);
+        Assert.Equal(8, processed.SizeBytes);
+        Assert.False(content.CanRead);
+    }
+
+    private static DocumentPipeline Pipeline(IDocumentExtractor extractor) => new(extractor, Options.Create(new ProcessingOptions()));
+
+    private sealed class RecordingExtractor : IDocumentExtractor
+    {
+        public int Calls { get; private set; }
+
+        public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
+        {
+            Calls++;
+            return Task.FromResult(new ExtractedPdf(1, [new PageResult(1, "text")], new PdfMetadata(null, null, null, null, null, null, null, null, "1.7")));
+        }
+    }
+}
