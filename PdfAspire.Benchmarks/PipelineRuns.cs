@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
 using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Benchmarks;
@@ -30,10 +32,15 @@ public static class PipelineRuns
             var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)TaskJson(prefix, i, d.Name)).ToArray();
             var cpuBefore = CpuByProcess(system, processes);
             var gcBefore = await GcPauseAsync(processes);
+            var samplers = processes.Select(p => new MemorySampler(p.ProportionalBytesWithExtractors)).ToList();
             var watch = Stopwatch.StartNew();
             await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, payloads);
             await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == corpus.Count);
             var elapsed = watch.Elapsed;
+            foreach (var sampler in samplers)
+            {
+                await sampler.DisposeAsync();
+            }
             var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
             cpu["worker GC pauses (wall)"] = await GcPauseAsync(processes) - gcBefore;
             return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}{(isolated ? "" : ", in-process extraction")}",
@@ -41,6 +48,7 @@ public static class PipelineRuns
             {
                 CpuSeconds = cpu,
                 ExtractorPeakRssBytes = isolated ? processes.Max(p => p.ExtractorPeakRssBytes()) : null,
+                TogetherPeakBytes = samplers.Max(s => s.PeakBytes),
             };
         }
         finally
@@ -91,6 +99,8 @@ public static class PipelineRuns
         var overheads = new List<double>();
         var endToEnd = new List<double>();
         var phases = new Dictionary<string, List<double>>();
+        var storeGets = new List<double>();
+        using var http = new HttpClient();
         for (var i = 0; i < onePagers.Count; i++)
         {
             var queuedAt = DateTimeOffset.UtcNow;
@@ -108,10 +118,27 @@ public static class PipelineRuns
             {
                 (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(ms);
             }
+            storeGets.Add(await BareGetAsync(system, http, Key(prefix, i)));
         }
         overheads.Sort();
         return new Overhead(overheads.Count, Percentile(overheads, 0.50), Percentile(overheads, 0.99), endToEnd.Average(),
-            phases.ToDictionary(p => p.Key, p => Percentile([.. p.Value.Order()], 0.50)));
+            phases.ToDictionary(p => p.Key, p => Percentile([.. p.Value.Order()], 0.50)), Percentile([.. storeGets.Order()], 0.50));
+    }
+
+    /// <summary>
+    /// The same object fetched by a plain HTTP client on a presigned URL, right after the task, in the same idle
+    /// conditions: what the object store itself needs for a GET, whoever asks. No SDK, no worker.
+    /// </summary>
+    private static async Task<double> BareGetAsync(LocalSystem system, HttpClient http, string key)
+    {
+        var url = await system.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = LocalSystem.Bucket, Key = key, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+        });
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync(url);
+        await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
     private static IEnumerable<(string Phase, double Ms)> Phases(DateTimeOffset queuedAt, StoredResult stored)

@@ -17,16 +17,17 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
     /// <summary>The pipeline as deployed by default: one worker at concurrency = processor count.</summary>
     private Measurement DefaultPipeline => rows.Single(r => r.Name == $"pipeline: 1 worker × concurrency {Environment.ProcessorCount}");
 
-    private long WorkerMemory => DefaultPipeline.PeakRssBytes.GetValueOrDefault() + DefaultPipeline.ExtractorPeakRssBytes.GetValueOrDefault();
-
     public IReadOnlyList<string> Targets =>
     [
         Verdict($"pipeline ≥ {PipelineTarget} × raw PdfPig pages/s", DefaultPipeline.PagesPerSecond / Raw.PagesPerSecond >= PipelineTarget,
             $"{DefaultPipeline.PagesPerSecond / Raw.PagesPerSecond:0.00} ×"),
-        Verdict($"per-task overhead p50 ≤ {OverheadTargetMs} ms", overhead.P50Ms <= OverheadTargetMs, $"{overhead.P50Ms:0.0} ms"),
-        // The pod's memory is the worker's plus its extractors': the target holds the sum to it.
-        Verdict("worker peak RSS (with its extractor processes) ≤ 400 MiB at the default concurrency", WorkerMemory <= RssTargetBytes,
-            $"{WorkerMemory / 1048576.0:0} MiB"),
+        Verdict($"per-task overhead p50 ≤ {OverheadTargetMs} ms", overhead.P50Ms <= OverheadTargetMs,
+            $"{overhead.P50Ms:0.0} ms, of which the object store's own answer to a plain GET is {overhead.StoreGetP50Ms:0.0} ms"),
+        Verdict("worker process peak RSS ≤ 400 MiB at the default concurrency", DefaultPipeline.PeakRssBytes <= RssTargetBytes,
+            MiB(DefaultPipeline.PeakRssBytes)),
+        // Written when PdfPig ran inside the worker; with extraction isolated, a pod holds the extractors too.
+        Verdict("worker and its extractor processes together ≤ 400 MiB at the default concurrency", DefaultPipeline.TogetherPeakBytes <= RssTargetBytes,
+            MiB(DefaultPipeline.TogetherPeakBytes)),
     ];
 
     public string Markdown()
@@ -34,12 +35,12 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {environment}.");
         md.AppendLine();
-        md.AppendLine("| run | docs | pages | MB | seconds | pages/s | MB/s | × raw PdfPig | × pdftotext | worker peak RSS | its extractors' peak RSS (sum) |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| run | docs | pages | MB | seconds | pages/s | MB/s | × raw PdfPig | × pdftotext | worker peak RSS | its extractors' peak RSS (sum) | worker + extractors, peak together (Pss) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Documents} | {r.Pages} | {r.Bytes / 1048576.0:0.0} | {r.Elapsed.TotalSeconds:0.00} | {r.PagesPerSecond:0.0} | {r.MegabytesPerSecond:0.00} | {r.PagesPerSecond / Raw.PagesPerSecond:0.00} | {r.PagesPerSecond / Poppler.PagesPerSecond:0.00} | {MiB(r.PeakRssBytes)} | {MiB(r.ExtractorPeakRssBytes)} |");
+                $"| {r.Name} | {r.Documents} | {r.Pages} | {r.Bytes / 1048576.0:0.0} | {r.Elapsed.TotalSeconds:0.00} | {r.PagesPerSecond:0.0} | {r.MegabytesPerSecond:0.00} | {r.PagesPerSecond / Raw.PagesPerSecond:0.00} | {r.PagesPerSecond / Poppler.PagesPerSecond:0.00} | {MiB(r.PeakRssBytes)} | {MiB(r.ExtractorPeakRssBytes)} | {MiB(r.TogetherPeakBytes)} |");
         }
         md.AppendLine();
         md.AppendLine("CPU seconds by process during each run (2 cores give 2 CPU seconds per second):");
@@ -71,9 +72,10 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
             ratio_to_raw_pdfpig = r.PagesPerSecond / Raw.PagesPerSecond, ratio_to_pdftotext = r.PagesPerSecond / Poppler.PagesPerSecond,
             peak_rss_bytes = r.PeakRssBytes,
             extractor_peak_rss_bytes = r.ExtractorPeakRssBytes,
+            together_peak_pss_bytes = r.TogetherPeakBytes,
             cpu_seconds = r.CpuSeconds,
         }),
-        overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs, phases_p50_ms = overhead.PhasesP50Ms },
+        overhead = new { tasks = overhead.Tasks, p50_ms = overhead.P50Ms, p99_ms = overhead.P99Ms, mean_end_to_end_ms = overhead.MeanEndToEndMs, phases_p50_ms = overhead.PhasesP50Ms, store_get_p50_ms = overhead.StoreGetP50Ms },
         targets = Targets,
     }, Indented);
 
@@ -101,7 +103,7 @@ public sealed class Report(IReadOnlyList<Measurement> rows, Overhead overhead, s
         .Replace("one extractor process, one document at a time", "1 extractor", StringComparison.Ordinal);
 
     public static string OverheadSummary(Overhead overhead) => string.Create(CultureInfo.InvariantCulture,
-        $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms). Where it goes, median of each phase: {string.Join("; ", overhead.PhasesP50Ms.Select(p => $"{p.Key} {p.Value:0.0} ms"))}.");
+        $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms). Where it goes, median of each phase: {string.Join("; ", overhead.PhasesP50Ms.Select(p => $"{p.Key} {p.Value:0.0} ms"))}. The object store alone answers a plain GET of the same object (presigned URL, no SDK) in {overhead.StoreGetP50Ms:0.0} ms.");
 
     private static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:0} MiB" : "";
 
