@@ -6,7 +6,7 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
     /// <summary>Peak resident memory of one worker's extractor processes, added up (largest over the run's workers).</summary>
     public long? ExtractorPeakRssBytes { get; init; }
 
-    /// <summary>One worker and its extractors together at their highest (Pss, sampled; largest over the run's workers).</summary>
+    /// <summary>One worker and its extractors together at their highest (sampled, shared pages once; largest over the run's workers).</summary>
     public long? TogetherPeakBytes { get; init; }
 
     /// <summary>CPU seconds each process spent during the run: where the cores went.</summary>

@@ -32,7 +32,7 @@ public static class PipelineRuns
             var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)TaskJson(prefix, i, d.Name)).ToArray();
             var cpuBefore = CpuByProcess(system, processes);
             var gcBefore = await GcPauseAsync(processes);
-            var samplers = processes.Select(p => new MemorySampler(p.ProportionalBytesWithExtractors)).ToList();
+            var samplers = processes.Select(p => new MemorySampler(p.BytesWithExtractors)).ToList();
             var watch = Stopwatch.StartNew();
             await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, payloads);
             await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == corpus.Count);

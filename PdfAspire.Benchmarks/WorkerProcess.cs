@@ -44,8 +44,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The extractors' peak resident memory, added up: what they can hold at once at most.</summary>
     public long ExtractorPeakRssBytes() => Extractors().Sum(ProcFs.PeakResidentBytes);
 
-    /// <summary>The worker and its extractors now, shared pages counted once (Pss).</summary>
-    public long ProportionalBytesWithExtractors() => ProcFs.ProportionalBytes(_process.Id) + Extractors().Sum(ProcFs.ProportionalBytes);
+    /// <summary>The worker and its extractors now, shared pages counted once.</summary>
+    public long BytesWithExtractors() => ProcFs.TogetherBytes([_process.Id, .. Extractors()]);
 
     /// <summary>Total GC pause time so far, from the runtime metrics the worker exports.</summary>
     public async Task<double> GcPauseSecondsAsync()

@@ -6,17 +6,23 @@ namespace PdfAspire.Testing;
 public static class ProcFs
 {
     /// <summary>VmHWM: the most resident memory the process ever held.</summary>
-    public static long PeakResidentBytes(int processId) => Kilobytes($"/proc/{processId}/status", "VmHWM:");
+    public static long PeakResidentBytes(int processId) => Kilobytes(File.ReadAllLines($"/proc/{processId}/status"), "VmHWM:");
 
     /// <summary>
-    /// Pss: resident memory with each shared page divided among the processes sharing it, so the sum over a group of
-    /// processes counts the runtime's shared libraries once, as a pod's memory accounting does.
+    /// The memory a group of processes holds together, shared pages counted once, from the kernel's counters (cheap
+    /// enough to sample often; Pss from smaps walks every page table): each one's private anonymous and shared-memory
+    /// pages, plus the largest one's file pages, which for a worker and its extractors are the same runtime and
+    /// assemblies mapped by all.
     /// </summary>
-    public static long ProportionalBytes(int processId) => Kilobytes($"/proc/{processId}/smaps_rollup", "Pss:");
-
-    private static long Kilobytes(string file, string field)
+    public static long TogetherBytes(IEnumerable<int> processIds)
     {
-        var line = File.ReadLines(file).First(l => l.StartsWith(field, StringComparison.Ordinal));
+        var status = processIds.Select(id => File.ReadAllLines($"/proc/{id}/status")).ToList();
+        return status.Sum(s => Kilobytes(s, "RssAnon:") + Kilobytes(s, "RssShmem:")) + status.Max(s => Kilobytes(s, "RssFile:"));
+    }
+
+    private static long Kilobytes(string[] status, string field)
+    {
+        var line = status.First(l => l.StartsWith(field, StringComparison.Ordinal));
         return long.Parse(line[field.Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) << 10;
     }
 
