@@ -32,7 +32,7 @@ public sealed class DocumentReader(IAmazonS3 s3, RecyclableMemoryStreamManager m
                 throw TooLarge(response.ContentLength, limit);
             }
             await using var body = response.ResponseStream;
-            return await ReadAsync(body, started, ct);
+            return await ReadAsync(body, response.ContentLength, started, ct);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -60,10 +60,17 @@ public sealed class DocumentReader(IAmazonS3 s3, RecyclableMemoryStreamManager m
         return new DownloadedDocument(stream, Convert.ToHexStringLower(SHA256.HashData(bytes)), TimeSpan.Zero);
     }
 
-    private async Task<DownloadedDocument> ReadAsync(Stream body, long started, CancellationToken ct)
+    /// <summary>
+    /// With a Content-Length the document goes straight into one pooled buffer of that size (the extractor needs it
+    /// contiguous) instead of into blocks copied into one at the end; a body longer than announced still grows the
+    /// stream, up to the limit.
+    /// </summary>
+    private async Task<DownloadedDocument> ReadAsync(Stream body, long announcedLength, long started, CancellationToken ct)
     {
         var limit = options.Value.MaxDocumentBytes;
-        var content = (RecyclableMemoryStream)memory.GetStream("download");
+        var content = announcedLength > 0
+            ? (RecyclableMemoryStream)memory.GetStream("download", announcedLength, asContiguousBuffer: true)
+            : (RecyclableMemoryStream)memory.GetStream("download");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
