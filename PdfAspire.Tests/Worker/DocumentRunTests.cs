@@ -46,14 +46,21 @@ public sealed class DocumentRunTests
         Assert.False(content.CanRead);
     }
 
-    [Fact]
-    public async Task DroppedRun_WhoseReadFailed_DisposesQuietly()
+    public static TheoryData<Exception> ReadFailures => new()
     {
-        var run = Pipeline(new RecordingExtractor()).Start(
-            _ => Task.FromException<DownloadedDocument>(new TaskFailedException(PdfAspire.TaskQueue.FailureCategory.ObjectNotFound, "gone")),
-            CancellationToken.None);
+        new TaskFailedException(PdfAspire.TaskQueue.FailureCategory.ObjectNotFound, "gone"),
+        new IOException("connection reset while the read was being cancelled"),
+    };
 
-        await run.DisposeAsync();
+    [Theory]
+    [MemberData(nameof(ReadFailures))]
+    public async Task DroppedRun_WhoseReadFailed_DisposesQuietly(Exception failure)
+    {
+        var run = Pipeline(new RecordingExtractor()).Start(_ => Task.FromException<DownloadedDocument>(failure), CancellationToken.None);
+
+        var thrown = await Record.ExceptionAsync(async () => await run.DisposeAsync());
+
+        Assert.Null(thrown);
     }
 
     [Fact]

@@ -81,9 +81,10 @@ public sealed class DocumentRun(
             {
                 (await reading).Dispose();
             }
-            catch (Exception e) when (e is OperationCanceledException or TaskFailedException)
+            catch (Exception)
             {
-                // The read's own failure doesn't matter to a run nobody extracts.
+                // However the cancelled read ended (cancelled, a failure it met first, an I/O error the cancellation
+                // caused) matters to no one: nobody extracts this run, and the caller's own outcome must not be masked.
             }
         }
         deadline.Dispose();
