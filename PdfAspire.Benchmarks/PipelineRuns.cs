@@ -126,8 +126,8 @@ public static class PipelineRuns
     }
 
     /// <summary>
-    /// The same object fetched by a plain HTTP client on a presigned URL, right after the task, in the same idle
-    /// conditions: what the object store itself needs for a GET, whoever asks. No SDK, no worker.
+    /// The same object fetched by a plain HTTP client on a presigned URL, right after the task: what the object store
+    /// itself needs for a GET, whoever asks. No SDK, no worker.
     /// </summary>
     private static async Task<double> BareGetAsync(LocalSystem system, HttpClient http, string key)
     {

@@ -2,7 +2,7 @@ using PdfAspire.Benchmarks;
 
 // One run on one corpus and the same cores: raw PdfPig, pdftotext, the whole pipeline in several shapes, per-task
 // overhead, and worker memory. `--smoke` runs a tiny corpus to prove the benchmark works (CI), never a threshold;
-// `--overhead` measures only the per-task overhead, in about a minute, for work on the path a task takes.
+// `--overhead` measures only the per-task overhead, in seconds, for work on the path a task takes.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
