@@ -22,14 +22,16 @@ public sealed class DocumentRunTests
     {
         var extractor = new RecordingExtractor();
         var readToken = new TaskCompletionSource<CancellationToken>();
-        var run = Pipeline(extractor).Start(async ct =>
+        var answer = new TaskCompletionSource<DownloadedDocument>();
+        // A GET the store never answers: only the run's cancellation can end it.
+        var run = Pipeline(extractor).Start(ct =>
         {
             readToken.SetResult(ct);
-            await Task.Delay(Timeout.Infinite, ct);
-            throw new InvalidOperationException("unreachable");
+            return answer.Task.WaitAsync(ct);
         }, CancellationToken.None);
 
-        await run.DisposeAsync();
+        // Bounded, so a run that no longer cancels its read fails here instead of hanging the suite.
+        await run.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.True((await readToken.Task).IsCancellationRequested);
         Assert.Equal(0, extractor.Calls);
