@@ -19,6 +19,11 @@ echo "== go test (ingest stub)"
 ingest-stub/local.sh test -count=1
 
 echo "== dotnet test"
+if command -v aspirate >/dev/null; then
+  echo "deployment tests run the real aspirate: $(command -v aspirate)"
+else
+  echo "aspirate is not on PATH: deployment tests render the overlays over the committed snapshot of its output"
+fi
 # Browser tests save a screenshot of each admin page under $TEST_RESULTS_DIR/screenshots.
 export TEST_RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 results="$TEST_RESULTS_DIR"

@@ -20,15 +20,11 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
     .WithHttpHealthCheck("/health", endpointName: WorkerPorts.MetricsEndpoint)
     .WithSettingsFrom(builder.Configuration, "Worker");
 
-// Apps: the two admin passwords are generated on first run and kept in the AppHost's user secrets (the dashboard
-// shows them under Parameters); set Parameters:admin-operator-password to choose one.
-var operatorPassword = builder.AddParameter("admin-operator-password", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
-var viewerPassword = builder.AddParameter("admin-viewer-password", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
+// Apps
 builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)
     .WithHttpEndpoint(name: "http")
     .WithExternalHttpEndpoints()
-    .WithEnvironment("ADMIN_OPERATOR_PASSWORD", operatorPassword)
-    .WithEnvironment("ADMIN_VIEWER_PASSWORD", viewerPassword)
+    .WithAdminAccounts()
     .WithQueueStore(redis)
     .WithObjectStore(minio)
     .WithHttpHealthCheck("/health")

@@ -9,19 +9,28 @@ public static class ObjectStoreExtensions
     public static ObjectStore AddObjectStore(this IDistributedApplicationBuilder builder, string name, RunMode mode, LocalPaths paths) =>
         mode == RunMode.Containers ? builder.AddMinio(name) : builder.AddS3rver(name, paths);
 
+    /// <summary>
+    /// MinIO from its image. Its root credentials are secret parameters when run; published they are left out, because
+    /// aspirate would write their values into a plain ConfigMap: deploy/k8s gives MinIO and its clients the keys from
+    /// the Kubernetes Secret instead.
+    /// </summary>
     private static ObjectStore AddMinio(this IDistributedApplicationBuilder builder, string name)
     {
-        var user = builder.AddParameter($"{name}-user", "pdfaspire", publishValueAsDefault: false, secret: true);
-        var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
         var minio = builder.AddContainer(name, MinioImage, MinioTag)
             .WithArgs("server", "/data", "--console-address", ":9001")
             .WithHttpEndpoint(targetPort: 9000, name: "api")
             .WithHttpEndpoint(targetPort: 9001, name: "console")
-            .WithEnvironment("MINIO_ROOT_USER", user)
-            .WithEnvironment("MINIO_ROOT_PASSWORD", password)
             .WithVolume($"pdfaspire-{name}-data", "/data")
             .WithHttpHealthCheck("/minio/health/live", endpointName: "api");
-        return new ObjectStore(minio, minio.GetEndpoint("api"), ReferenceExpression.Create($"{user}"), ReferenceExpression.Create($"{password}"));
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return new ObjectStore(minio, minio.GetEndpoint("api"), Credentials: null);
+        }
+        var user = builder.AddParameter($"{name}-user", "pdfaspire", secret: true);
+        var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        minio.WithEnvironment("MINIO_ROOT_USER", user).WithEnvironment("MINIO_ROOT_PASSWORD", password);
+        return new ObjectStore(minio, minio.GetEndpoint("api"),
+            new ObjectStoreCredentials(ReferenceExpression.Create($"{user}"), ReferenceExpression.Create($"{password}")));
     }
 
     private static ObjectStore AddS3rver(this IDistributedApplicationBuilder builder, string name, LocalPaths paths)
@@ -46,19 +55,25 @@ public static class ObjectStoreExtensions
                 context.Args.Add(DefaultBucketFor(builder));
             })
             .WithHttpHealthCheck("/", endpointName: "api");
-        return new ObjectStore(server, server.GetEndpoint("api"), ReferenceExpression.Create($"{credential}"), ReferenceExpression.Create($"{credential}"));
+        return new ObjectStore(server, server.GetEndpoint("api"),
+            new ObjectStoreCredentials(ReferenceExpression.Create($"{credential}"), ReferenceExpression.Create($"{credential}")));
     }
 
     private static string DefaultBucketFor(IDistributedApplicationBuilder builder) =>
         builder.Configuration["BUCKET_NAME"] is { Length: > 0 } bucket ? bucket : ObjectStore.DefaultBucket;
 
-    /// <summary>Gives a service the guide's BUCKET_* variables for this store, and waits for it.</summary>
+    /// <summary>Gives a service the guide's BUCKET_* variables for this store (the keys only when run), and waits for it.</summary>
     public static IResourceBuilder<T> WithObjectStore<T>(this IResourceBuilder<T> service, ObjectStore store)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
         service
             .WithEnvironment("BUCKET_ENDPOINT", store.Api)
-            .WithEnvironment("BUCKET_ACCESS_ID", store.AccessId)
-            .WithEnvironment("BUCKET_ACCESS_KEY", store.AccessKey)
             .WithEnvironment("BUCKET_NAME", ObjectStore.DefaultBucket)
             .WaitFor(store.Resource);
+        if (store.Credentials is { } keys)
+        {
+            service.WithEnvironment("BUCKET_ACCESS_ID", keys.AccessId).WithEnvironment("BUCKET_ACCESS_KEY", keys.AccessKey);
+        }
+        return service;
+    }
 }

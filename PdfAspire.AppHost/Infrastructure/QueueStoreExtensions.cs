@@ -7,7 +7,18 @@ public static class QueueStoreExtensions
     /// <summary>The Redis that holds the task queue: Aspire's Redis container, or Debian's redis-server locally.</summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddQueueStore(
         this IDistributedApplicationBuilder builder, string name, RunMode mode, LocalPaths paths) =>
-        mode == RunMode.Containers ? builder.AddRedis(name) : builder.AddLocalRedis(name, paths);
+        mode == RunMode.Containers ? builder.AddContainerRedis(name) : builder.AddLocalRedis(name, paths);
+
+    /// <summary>
+    /// Aspire's Redis, with its generated password when run. Published, the password is left out of the manifest,
+    /// because aspirate would write its value into a plain ConfigMap: deploy/k8s starts Redis with the password from
+    /// the Kubernetes Secret and gives the same one to its clients.
+    /// </summary>
+    private static IResourceBuilder<RedisResource> AddContainerRedis(this IDistributedApplicationBuilder builder, string name)
+    {
+        var redis = builder.AddRedis(name);
+        return builder.ExecutionContext.IsPublishMode ? redis.WithPassword(null) : redis;
+    }
 
     /// <summary>
     /// Gives a service the queue's connection string and waits for it. Only the connection string: Aspire's Redis

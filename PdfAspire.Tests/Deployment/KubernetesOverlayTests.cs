@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using k8s;
 using k8s.Models;
@@ -8,22 +9,21 @@ using PdfAspire.TaskQueue;
 namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
-/// Every overlay renders over an aspirate-layout base, loads strictly, passes the API schemas (KEDA's included), and
-/// agrees with the AppHost's manifest, the operations guide and the settings the services really read.
+/// Every overlay renders over the base aspirate really writes, loads strictly, passes the API schemas (KEDA's
+/// included), and agrees with the AppHost's manifest, the operations guide and the settings the services really read.
 /// </summary>
-public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassFixture<PublishedManifest>
+public sealed class KubernetesOverlayTests
 {
-    private const string Namespace = "pdf-processing";
-    private const string Worker = "pdf-processor-worker";
-    private const string WorkerLabel = "pdf-processor";
+    public const string Namespace = "pdf-processing";
+    public const string Worker = "pdf-processor-worker";
 
-    public static TheoryData<string> Overlays => [.. RenderedOverlay.Overlays];
+    public static TheoryData<string> Overlays => [.. DeployPath.Overlays];
 
     [Theory]
     [MemberData(nameof(Overlays))]
     public async Task Overlay_Renders_LoadsStrictly_AndPassesTheApiSchemas(string overlay)
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, overlay);
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync(overlay);
 
         Assert.NotEmpty(rendered.Objects);
         var validation = await ValidateWithSchemasAsync(rendered.Objects);
@@ -34,30 +34,32 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task Worker_CarriesTheGuidesLabelsPortsProbesAndDrainTime(string overlay)
+    public async Task Worker_CarriesItsPortsProbesAndDrainTime(string overlay)
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, overlay);
+        var deploy = await DeployPath.GetAsync();
+        var rendered = await deploy.RenderAsync(overlay);
         var worker = rendered.Deployment(Worker);
         var pod = worker.Spec.Template;
         var container = Assert.Single(pod.Spec.Containers);
         var config = rendered.Named<V1ConfigMap>("pdf-processor-config").Data;
 
-        Assert.Equal(WorkerLabel, worker.Spec.Selector.MatchLabels["app"]);
-        Assert.Equal(WorkerLabel, pod.Metadata.Labels["app"]);
-        var bindings = manifest.Resource(Worker).GetProperty("bindings");
+        // aspirate's label and selector, unchanged: a Deployment's selector is immutable.
+        Assert.Equal(Worker, worker.Spec.Selector.MatchLabels["app"]);
+        Assert.Equal(Worker, pod.Metadata.Labels["app"]);
+        var bindings = deploy.Resource(Worker).GetProperty("bindings");
         Assert.Equal(bindings.GetProperty("grpc").GetProperty("targetPort").GetInt32(), container.Ports.Single(p => p.Name == "grpc").ContainerPort);
         Assert.Equal(bindings.GetProperty("metrics").GetProperty("targetPort").GetInt32(), container.Ports.Single(p => p.Name == "metrics").ContainerPort);
-        Assert.Equal(config["GRPC_SERVER_PORT"], container.Ports.Single(p => p.Name == "grpc").ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(config["GRPC_SERVER_PORT"], container.Ports.Single(p => p.Name == "grpc").ContainerPort.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(config["METRICS_PORT"], container.Ports.Single(p => p.Name == "metrics").ContainerPort.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath, container.ReadinessProbe.HttpGet.Path);
         Assert.Equal(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath, container.LivenessProbe.HttpGet.Path);
         Assert.Equal(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath, container.StartupProbe.HttpGet.Path);
         Assert.All([container.ReadinessProbe, container.LivenessProbe, container.StartupProbe], p => Assert.Equal("metrics", p.HttpGet.Port.Value));
         // The pod outlives the drain, which outlives the longest document.
-        Assert.True(pod.Spec.TerminationGracePeriodSeconds > long.Parse(config["SHUTDOWN_GRACE_SECONDS"], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(int.Parse(config["SHUTDOWN_GRACE_SECONDS"], System.Globalization.CultureInfo.InvariantCulture) > int.Parse(config["DOCUMENT_TIMEOUT_SECONDS"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(pod.Spec.TerminationGracePeriodSeconds > long.Parse(config["SHUTDOWN_GRACE_SECONDS"], CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(config["SHUTDOWN_GRACE_SECONDS"], CultureInfo.InvariantCulture) > int.Parse(config["DOCUMENT_TIMEOUT_SECONDS"], CultureInfo.InvariantCulture));
         Assert.NotNull(container.Lifecycle.PreStop.Sleep);
-        Assert.Contains(container.EnvFrom, e => e.ConfigMapRef?.Name == "pdf-processor-config");
-        Assert.Contains(container.EnvFrom, e => e.SecretRef?.Name == "pdf-processor-secrets");
+        Assert.Equal(["pdf-processor-config"], container.EnvFrom.Select(e => e.ConfigMapRef?.Name));
         Assert.NotNull(container.Resources?.Requests);
         Assert.NotNull(container.Resources?.Limits);
     }
@@ -65,7 +67,7 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
     [Fact]
     public async Task Configuration_HoldsTheGuidesVariables_AndOnlySettingsTheServicesRead()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "medium");
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("medium");
         var config = rendered.Named<V1ConfigMap>("pdf-processor-config").Data;
         var secret = rendered.Named<V1Secret>("pdf-processor-secrets").Data;
         string[] guideConfig = ["REDIS_URL", "REDIS_QUEUE_NAME", "GO_GRPC_INGEST_ADDR", "GRPC_SERVER_PORT", "BUCKET_ENDPOINT"];
@@ -74,65 +76,50 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
 
         Assert.All(guideConfig, k => Assert.Contains(k, config.Keys));
         Assert.All(guideSecret, k => Assert.Contains(k, secret.Keys));
-        Assert.All(config.Keys.Concat(secret.Keys), k => Assert.True(known.Contains(k) || k == "REDIS_URL" || k == "REDIS_PASSWORD", $"{k} is read by no service"));
+        Assert.All(config.Keys.Concat(secret.Keys), k => Assert.True(known.Contains(k), $"{k} is read by no service"));
         Assert.Equal(QueueOptions.DefaultName, config["REDIS_QUEUE_NAME"]);
         // Addresses point at the Services aspirate writes for the manifest's resources.
         var services = rendered.OfType<V1Service>().ToDictionary(s => s.Metadata.Name);
         Assert.Contains(services["go-ingest-service"].Spec.Ports, p => config["GO_GRPC_INGEST_ADDR"] == $"go-ingest-service:{p.Port}");
         Assert.Contains(services["minio"].Spec.Ports, p => config["BUCKET_ENDPOINT"] == $"http://minio:{p.Port}");
         Assert.Contains(services["redis"].Spec.Ports, p => config["REDIS_URL"] == $"redis://redis:{p.Port}");
+        // The worker's own validation accepts the endpoint (aspirate's minio:9000 had no scheme).
+        Assert.True(Uri.TryCreate(config["BUCKET_ENDPOINT"], UriKind.Absolute, out var endpoint) && endpoint.Scheme == "http");
     }
 
     [Fact]
-    public async Task EveryPassword_ComesFromTheGuidesSecret_SoServersAndClientsAgree()
+    public async Task WorkerService_IsHeadless_OnTheGuidesPorts_OverTheWorkerPods()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "medium");
-        static V1Container Container(RenderedOverlay r, string name) => r.Deployment(name).Spec.Template.Spec.Containers.Single();
-        static string? SecretKey(V1Container c, string variable) =>
-            c.Env?.SingleOrDefault(e => e.Name == variable)?.ValueFrom?.SecretKeyRef is { Name: "pdf-processor-secrets" } r ? r.Key : null;
-
-        Assert.Equal("REDIS_PASSWORD", SecretKey(Container(rendered, "redis"), "REDIS_PASSWORD"));
-        Assert.Equal("BUCKET_ACCESS_ID", SecretKey(Container(rendered, "minio"), "MINIO_ROOT_USER"));
-        Assert.Equal("BUCKET_ACCESS_KEY", SecretKey(Container(rendered, "minio"), "MINIO_ROOT_PASSWORD"));
-        foreach (var client in new[] { Worker, "pdf-admin" })
-        {
-            // Only the guide's ConfigMap and Secret: nothing from aspirate's own secrets can override them.
-            Assert.Equal(["pdf-processor-config", "pdf-processor-secrets"],
-                Container(rendered, client).EnvFrom.Select(e => e.ConfigMapRef?.Name ?? e.SecretRef?.Name));
-        }
-    }
-
-    [Fact]
-    public async Task WorkerService_IsHeadless_OnTheGuidesPorts()
-    {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "medium");
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("medium");
 
         var service = rendered.Named<V1Service>(Worker);
 
         Assert.Equal("None", service.Spec.ClusterIP);
-        Assert.Equal(WorkerLabel, service.Spec.Selector["app"]);
+        Assert.Equal(rendered.Deployment(Worker).Spec.Template.Metadata.Labels["app"], service.Spec.Selector["app"]);
         Assert.Equal([50052, 8000], service.Spec.Ports.Select(p => p.Port));
     }
 
     [Fact]
-    public async Task Policies_ProtectTheWorker_AsTheGuideAsks_WithWhatItForgot()
+    public async Task Policies_ProtectTheWorkerPods_AsTheGuideAsks_WithWhatItForgot()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "medium");
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("medium");
         var pdb = rendered.Named<V1PodDisruptionBudget>("pdf-processor-pdb");
         var policy = rendered.Named<V1NetworkPolicy>("pdf-processor-network-policy");
         var quota = rendered.Named<V1ResourceQuota>("pdf-processor-quota");
-        var appLabels = rendered.OfType<V1Deployment>().Select(d => d.Spec.Template.Metadata.Labels["app"]).ToHashSet();
+        var workerLabels = rendered.Deployment(Worker).Spec.Template.Metadata.Labels;
+        var appLabels = rendered.PodTemplates().Select(w => w.Pod.Metadata.Labels["app"]).ToHashSet();
 
-        Assert.Equal(1, pdb.Spec.MinAvailable.Value is string s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Convert.ToInt32(pdb.Spec.MinAvailable.Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(WorkerLabel, pdb.Spec.Selector.MatchLabels["app"]);
-        Assert.Equal(WorkerLabel, policy.Spec.PodSelector.MatchLabels["app"]);
+        Assert.Equal(1, Number(pdb.Spec.MinAvailable));
+        Assert.Equal(workerLabels["app"], pdb.Spec.Selector.MatchLabels["app"]);
+        Assert.Equal(workerLabels["app"], policy.Spec.PodSelector.MatchLabels["app"]);
         Assert.Equal(["Ingress", "Egress"], policy.Spec.PolicyTypes);
-        Assert.Equal([50052, 8000], policy.Spec.Ingress.SelectMany(r => r.Ports).Select(p => p.Port.Value is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : Convert.ToInt32(p.Port.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([50052, 8000], policy.Spec.Ingress.SelectMany(r => r.Ports).Select(p => Number(p.Port)));
         var egressApps = policy.Spec.Egress.SelectMany(r => r.To).Select(t => t.PodSelector?.MatchLabels is { } labels && labels.TryGetValue("app", out var app) ? app : null).OfType<string>().ToList();
         Assert.Equal(["redis", "minio", "go-ingest-service"], egressApps);
-        // Each egress target is a pod the rendered output really labels so.
+        // Each peer is a pod the rendered output really labels so.
         Assert.All(egressApps, app => Assert.Contains(app, appLabels));
-        Assert.Contains(policy.Spec.Egress, r => r.Ports.Any(p => p.Protocol == "UDP" && p.Port.Value?.ToString() == "53"));
+        Assert.Contains(policy.Spec.Ingress.SelectMany(r => r.FromProperty), f => f.PodSelector?.MatchLabels?["app"] == "go-ingest-service");
+        Assert.Contains(policy.Spec.Egress, r => r.Ports.Any(p => p.Protocol == "UDP" && Number(p.Port) == 53));
         Assert.Equal("20", quota.Spec.Hard["requests.cpu"].ToString());
         Assert.Equal("50", quota.Spec.Hard["pods"].ToString());
         Assert.Single(rendered.OfType<V1LimitRange>());
@@ -141,15 +128,32 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
     [Fact]
     public async Task Redis_KeepsEveryTask_WithAnAppendOnlyFileOnAPersistentVolume()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "medium");
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("medium");
         var redis = rendered.Deployment("redis");
         var container = Assert.Single(redis.Spec.Template.Spec.Containers);
 
         Assert.Contains("--appendonly yes", string.Join(' ', container.Args), StringComparison.Ordinal);
+        Assert.Contains("--requirepass \"$REDIS_PASSWORD\"", string.Join(' ', container.Args), StringComparison.Ordinal);
         Assert.Equal("/data", container.VolumeMounts.Single().MountPath);
         Assert.Equal("redis-data", redis.Spec.Template.Spec.Volumes.Single().PersistentVolumeClaim.ClaimName);
         Assert.Equal("Recreate", redis.Spec.Strategy.Type);
         Assert.Single(rendered.OfType<V1PersistentVolumeClaim>(), c => c.Metadata.Name == "redis-data");
+    }
+
+    [Fact]
+    public async Task Minio_IsAStatefulSet_WithItsCredentialsFromTheSecret_AndAVolumeSizedBeforeTheFirstApply()
+    {
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("medium");
+        var minio = rendered.Named<V1StatefulSet>("minio");
+        var container = Assert.Single(minio.Spec.Template.Spec.Containers);
+        var claim = Assert.Single(minio.Spec.VolumeClaimTemplates);
+
+        Assert.Equal(new ResourceQuantity("20Gi"), claim.Spec.Resources.Requests["storage"]);
+        Assert.Equal(claim.Metadata.Name, container.VolumeMounts.Single(m => m.MountPath == "/data").Name);
+        Assert.Equal("BUCKET_ACCESS_ID", container.Env.Single(e => e.Name == "MINIO_ROOT_USER").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("BUCKET_ACCESS_KEY", container.Env.Single(e => e.Name == "MINIO_ROOT_PASSWORD").ValueFrom.SecretKeyRef.Key);
+        Assert.Null(container.EnvFrom);
+        Assert.DoesNotContain(rendered.OfType<V1Deployment>(), d => d.Metadata.Name == "minio");
     }
 
     [Theory]
@@ -159,7 +163,7 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
     [InlineData("keda", 3, "500m", "1Gi", "2", "4Gi")]
     public async Task Profiles_SetTheGuidesReplicasAndResources(string overlay, int replicas, string cpuRequest, string memoryRequest, string cpuLimit, string memoryLimit)
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, overlay);
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync(overlay);
         var worker = rendered.Deployment(Worker);
         var resources = worker.Spec.Template.Spec.Containers.Single().Resources;
 
@@ -175,7 +179,7 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
     [InlineData("large", 5, 20)]
     public async Task Hpa_ScalesTheWorkerOnCpu(string overlay, int min, int max)
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, overlay);
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync(overlay);
 
         var hpa = Assert.Single(rendered.OfType<V2HorizontalPodAutoscaler>());
 
@@ -189,7 +193,7 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
     [Fact]
     public async Task Keda_ScalesOnTheQueueLength_WithThePasswordFromTheSecret()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "keda");
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("keda");
 
         var scaled = Assert.Single(rendered.OfType<ScaledObject>());
         var trigger = Assert.Single(scaled.Spec.Triggers);
@@ -209,39 +213,47 @@ public sealed class KubernetesOverlayTests(PublishedManifest manifest) : IClassF
     [Fact]
     public async Task Small_RunsFixedReplicas_WithoutAnAutoscaler()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "small");
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync("small");
 
         Assert.Empty(rendered.OfType<V2HorizontalPodAutoscaler>());
         Assert.Empty(rendered.OfType<ScaledObject>());
     }
 
     [Fact]
-    public async Task EveryManifestResource_BecomesADeployment_UnderItsName()
+    public async Task EveryManifestResource_BecomesOneWorkload_UnderItsName()
     {
-        var rendered = await RenderedOverlay.RenderAsync(manifest.Root, "medium");
-        var deployments = rendered.OfType<V1Deployment>().Select(d => d.Metadata.Name).Order().ToList();
+        var deploy = await DeployPath.GetAsync();
+        var rendered = await deploy.RenderAsync("medium");
+        var deployable = deploy.Manifest.GetProperty("resources").EnumerateObject()
+            .Where(r => r.Value.GetProperty("type").GetString() is { } type && (type.StartsWith("container.", StringComparison.Ordinal) || type.StartsWith("project.", StringComparison.Ordinal)))
+            .Select(r => r.Name).Order();
 
-        Assert.Equal(["go-ingest-service", "minio", "pdf-admin", Worker, "redis"], deployments);
+        Assert.Equal(deployable, rendered.PodTemplates().Select(w => w.Name).Order());
     }
 
-    /// <summary>Every setting name the worker, admin and shared libraries bind, read off their option classes.</summary>
-    private static HashSet<string> SettingNames()
+    public static int Number(IntOrString value) =>
+        value.Value is string s ? int.Parse(s, CultureInfo.InvariantCulture) : Convert.ToInt32(value.Value, CultureInfo.InvariantCulture);
+
+    /// <summary>Every setting name the worker, admin and shared libraries read, off their option classes.</summary>
+    public static HashSet<string> SettingNames()
     {
         var worker = Assembly.LoadFrom(Infrastructure.WorkerProcess.WorkerAssembly());
         Assembly[] assemblies = [worker, typeof(QueueOptions).Assembly, typeof(Storage.StorageOptions).Assembly, typeof(PdfAspire.Admin.Security.AdminOptions).Assembly];
-        return [.. assemblies.SelectMany(a => a.GetTypes()).SelectMany(t => t.GetProperties())
-            .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name).OfType<string>()];
+        var bound = assemblies.SelectMany(a => a.GetTypes()).SelectMany(t => t.GetProperties())
+            .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name).OfType<string>();
+        // Read by RedisConnection, not bound to an options class: the guide's pair beside Aspire's connection string.
+        return [.. bound, "REDIS_URL", "REDIS_PASSWORD"];
     }
 
     private static async Task<(int ExitCode, string Output)> ValidateWithSchemasAsync(IReadOnlyList<object> objects)
     {
         var json = "[" + string.Join(",", objects.Select(o => KubernetesJson.Serialize(o))) + "]";
-        var start = new ProcessStartInfo("node", [Path.Combine(RenderedOverlay.RepositoryRoot, "tools", "validate-k8s.mjs")])
+        var start = new ProcessStartInfo("node", [Path.Combine(DeployPath.RepositoryRoot, "tools", "validate-k8s.mjs")])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.Combine(RenderedOverlay.RepositoryRoot, "tools"),
+            WorkingDirectory = Path.Combine(DeployPath.RepositoryRoot, "tools"),
         };
         using var node = Process.Start(start)!;
         await node.StandardInput.WriteAsync(json);

@@ -12,7 +12,7 @@ namespace PdfAspire.Tests.Deployment;
 [Collection(SystemUnderTest.Name)]
 public sealed partial class MonitoringTests(AppHostFixture system)
 {
-    private static string Deploy => Path.Combine(RenderedOverlay.RepositoryRoot, "deploy");
+    private static string Deploy => Path.Combine(DeployPath.RepositoryRoot, "deploy");
 
     /// <summary>cAdvisor's container metrics, which the kubelet exports, not the worker.</summary>
     private static readonly string[] KubeletMetrics = ["container_cpu_usage_seconds_total", "container_memory_working_set_bytes"];
@@ -24,8 +24,7 @@ public sealed partial class MonitoringTests(AppHostFixture system)
         // Debian's promtool is built without Kubernetes discovery; everything else is checked with a static target.
         var checkable = KubernetesDiscovery().Replace(config, "static_configs:\n      - targets: ['127.0.0.1:8000']\n");
         var (exitCode, output) = await PromtoolAsync(["check", "config"], "prometheus.yml", checkable);
-        using var manifest = await ManifestTests.PublishManifestAsync(TestContext.Current.CancellationToken);
-        var worker = (await RenderedOverlay.RenderAsync(manifest.RootElement, "medium")).Deployment("pdf-processor-worker");
+        var worker = (await (await DeployPath.GetAsync()).RenderAsync("medium")).Deployment("pdf-processor-worker");
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("regex: " + worker.Spec.Template.Metadata.Labels["app"], config, StringComparison.Ordinal);

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 
 namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
-/// One overlay rendered with <c>kubectl kustomize</c> over a copy of deploy/k8s whose base is generated in aspirate's
-/// layout from the published manifest, then loaded strictly: an unknown kind or field fails the load.
+/// One overlay rendered with <c>kubectl kustomize</c>, as <c>kubectl apply -k</c> would send it, then loaded strictly:
+/// an unknown kind or field fails the load.
 /// </summary>
 public sealed class RenderedOverlay
 {
@@ -17,40 +16,27 @@ public sealed class RenderedOverlay
         [$"{ScaledObject.KedaApiVersion}/TriggerAuthentication"] = typeof(TriggerAuthentication),
     };
 
-    private RenderedOverlay(string yaml, IReadOnlyList<object> objects)
+    private RenderedOverlay(string name, string yaml, IReadOnlyList<object> objects)
     {
+        Name = name;
         Yaml = yaml;
         Objects = objects;
     }
+
+    public string Name { get; }
 
     public string Yaml { get; }
 
     public IReadOnlyList<object> Objects { get; }
 
-    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(Projects.PdfAspire_AppHost.ProjectPath, ".."));
-
-    public static string[] Overlays => [.. Directory.GetDirectories(Path.Combine(RepositoryRoot, "deploy", "k8s", "overlays")).Select(Path.GetFileName).Order()!];
-
-    public static async Task<RenderedOverlay> RenderAsync(JsonElement manifest, string overlay)
+    public static async Task<RenderedOverlay> RenderAsync(string directory, string name)
     {
-        var work = Directory.CreateTempSubdirectory("pdfaspire-k8s-").FullName;
-        try
-        {
-            CopyDirectory(Path.Combine(RepositoryRoot, "deploy", "k8s"), work);
-            var @base = Directory.CreateDirectory(Path.Combine(work, "base")).FullName;
-            AspirateLayout.Write(manifest, @base);
-            File.Copy(Path.Combine(work, "core", "secrets.env.example"), Path.Combine(work, "core", "secrets.env"), overwrite: true);
-            var yaml = await KubectlKustomizeAsync(Path.Combine(work, "overlays", overlay));
-            // Kept for reading: what `kubectl apply -k` would send for this overlay.
-            var results = Directory.CreateDirectory(Path.Combine(
-                Environment.GetEnvironmentVariable("TEST_RESULTS_DIR") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), "k8s")).FullName;
-            await File.WriteAllTextAsync(Path.Combine(results, $"{overlay}.yaml"), yaml);
-            return new RenderedOverlay(yaml, KubernetesYaml.LoadAllFromString(yaml, KedaKinds, strict: true));
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+        var yaml = await KubectlKustomizeAsync(directory);
+        // Kept for reading: what `kubectl apply -k` would send for this overlay.
+        var results = Directory.CreateDirectory(Path.Combine(
+            Environment.GetEnvironmentVariable("TEST_RESULTS_DIR") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), "k8s")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(results, $"{name}.yaml"), yaml);
+        return new RenderedOverlay(name, yaml, KubernetesYaml.LoadAllFromString(yaml, KedaKinds, strict: true));
     }
 
     public IEnumerable<T> OfType<T>() => Objects.OfType<T>();
@@ -59,30 +45,21 @@ public sealed class RenderedOverlay
 
     public V1Deployment Deployment(string name) => Named<V1Deployment>(name);
 
+    /// <summary>Every pod template with its workload's name: Deployments and StatefulSets.</summary>
+    public IEnumerable<(string Name, V1PodTemplateSpec Pod)> PodTemplates() =>
+        OfType<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Template))
+            .Concat(OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template)));
+
     private static async Task<string> KubectlKustomizeAsync(string directory)
     {
-        if (!File.Exists("/usr/bin/kubectl") && !File.Exists("/usr/local/bin/kubectl"))
-        {
-            throw new InvalidOperationException("kubectl is missing: it renders the overlays (kubectl kustomize) offline.");
-        }
-        var start = new ProcessStartInfo("kubectl", ["kustomize", directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var kubectl = DeployPath.FindOnPath("kubectl");
+        Assert.True(kubectl is not null, "kubectl is missing: it renders the overlays (kubectl kustomize) offline.");
+        var start = new ProcessStartInfo(kubectl, ["kustomize", directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"kubectl kustomize {directory} failed:\n{await error}");
         return await output;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(from, to, StringComparison.Ordinal));
-        }
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal), overwrite: true);
-        }
     }
 }
