@@ -24,6 +24,9 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
 builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)
     .WithHttpEndpoint(name: "http")
     .WithExternalHttpEndpoints()
+    // Aspire turns on trust in every X-Forwarded-For; the admin trusts only the proxies ADMIN_TRUSTED_PROXIES names,
+    // or the sign-in lockout could be dodged with a made-up address.
+    .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")
     .WithAdminAccounts()
     .WithQueueStore(redis)
     .WithObjectStore(minio)

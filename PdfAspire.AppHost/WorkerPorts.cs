@@ -13,9 +13,12 @@ public static class WorkerPorts
     {
         int? grpcPort = context.IsPublishMode ? 50052 : null;
         int? metricsPort = context.IsPublishMode ? 8000 : null;
-        return worker
+        worker
             .WithHttpEndpoint(targetPort: grpcPort, name: GrpcEndpoint, env: "GRPC_SERVER_PORT")
             .WithEndpoint(GrpcEndpoint, endpoint => endpoint.Transport = "http2")
             .WithHttpEndpoint(targetPort: metricsPort, name: MetricsEndpoint, env: "METRICS_PORT");
+        // Run on a developer's machine, the unauthenticated gRPC port and the metrics stay on loopback, like Redis, the
+        // object store and the ingest stub; in a pod they bind every interface, and the NetworkPolicy decides who reaches them.
+        return context.IsPublishMode ? worker : worker.WithEnvironment("BIND_ADDRESS", "127.0.0.1");
     }
 }

@@ -10,6 +10,11 @@ public sealed record DeadLetter
 {
     public required string TaskId { get; init; }
     public required string Payload { get; init; }
+
+    /// <summary>Set when the task was over the size limit: <see cref="Payload"/> is its beginning, this many bytes in all.</summary>
+    public long? PayloadBytes { get; init; }
+
+    public bool PayloadTruncated => PayloadBytes is not null;
     public required string Category { get; init; }
     public required string Message { get; init; }
     public int Attempts { get; init; }

@@ -42,4 +42,13 @@ public sealed record QueueKeys(string Pending)
 
     /// <summary>HASH of counters (processed, failed, dead) for one minute since the Unix epoch; kept 25 hours.</summary>
     public string Stats(long unixMinute) => $"{Pending}:stats:{unixMinute}";
+
+    /// <summary>STRING counting sign-in attempts at one admin account from one address; expires with the lockout.</summary>
+    public string SignInAttempts(string account, string address) => $"{Pending}:admin:signin-failures:{account}:{address}";
+
+    /// <summary>STRING present while one admin sign-in is valid: signing out deletes it, so the cookie dies with it.</summary>
+    public string AdminSession(string sessionId) => $"{Pending}:admin:session:{sessionId}";
+
+    /// <summary>LIST of the admin's data-protection (cookie and antiforgery) keys, shared by its replicas.</summary>
+    public string AdminDataProtectionKeys => $"{Pending}:admin:data-protection-keys";
 }

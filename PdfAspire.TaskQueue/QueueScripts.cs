@@ -47,14 +47,31 @@ internal static class QueueScripts
         """;
 
     /// <summary>
+    /// KEYS: a processing list. ARGV: length, SHA-1 (hex). Removes the one entry with that length and digest: how an
+    /// oversized payload leaves the list without being sent back to Redis as the argument of an LREM.
+    /// </summary>
+    public const string RemoveByDigest = """
+        for _, entry in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+          if #entry == tonumber(ARGV[1]) and redis.sha1hex(entry) == ARGV[2] then
+            return redis.call('LREM', KEYS[1], 1, entry)
+          end
+        end
+        return 0
+        """;
+
+    /// <summary>
     /// KEYS: dead, pending, task record, task events, recent tasks. ARGV: task id, event JSON, now (ms), event
     /// retention (s), max events. Re-queues one dead letter's payload and removes the letter in one step, so a retry
     /// clicked twice, or by two operators at once, queues the task once. The task starts again with fresh attempts.
+    /// A letter whose payload was truncated (over the size limit) is not retried.
     /// </summary>
     public const string RetryDead = """
         local letter = redis.call('HGET', KEYS[1], ARGV[1])
         if not letter then return 0 end
-        local payload = cjson.decode(letter)['payload']
+        local decoded = cjson.decode(letter)
+        -- An oversized payload was kept only in part: re-queueing the part would only fail again.
+        if decoded['payload_truncated'] then return 0 end
+        local payload = decoded['payload']
         redis.call('HDEL', KEYS[1], ARGV[1])
         redis.call('LPUSH', KEYS[2], payload)
         redis.call('HSET', KEYS[3], 'status', 'pending', 'attempts', 0, 'infrastructure_retries', 0)

@@ -21,11 +21,12 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
     /// Takes the oldest pending task into the worker's processing list, waiting up to <paramref name="wait"/>.
     /// BLMOVE blocks its connection, so <paramref name="blockingConnection"/> must be one no other caller shares.
     /// </summary>
-    public static async Task<string?> TakeAsync(IDatabase blockingConnection, QueueKeys keys, string workerId, TimeSpan wait)
+    /// <returns>The task's bytes exactly as they sit in the processing list; null when none came.</returns>
+    public static async Task<byte[]?> TakeAsync(IDatabase blockingConnection, QueueKeys keys, string workerId, TimeSpan wait)
     {
         var result = await blockingConnection.ExecuteAsync("BLMOVE",
             keys.Pending, keys.Processing(workerId), "RIGHT", "LEFT", wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
-        return result.IsNull ? null : (string?)result;
+        return result.IsNull ? null : (byte[]?)result;
     }
 
     /// <summary>Counts the attempt before any parsing, so a document that kills the process cannot loop forever.</summary>
@@ -121,8 +122,27 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
     public async Task DeadLetterAsync(string workerId, DeadLetter letter)
     {
         var tx = Db.CreateTransaction();
-        _ = tx.HashSetAsync(keys.Dead, letter.TaskId, JsonSerializer.Serialize(letter, DeadLetterJsonContext.Default.DeadLetter));
         _ = tx.ListRemoveAsync(keys.Processing(workerId), letter.Payload, count: 1);
+        WriteDeadLetter(tx, workerId, letter);
+        await tx.ExecuteAsync();
+    }
+
+    /// <summary>
+    /// Moves a payload over the size limit from processing to the dead letters. The letter keeps a prefix of it
+    /// (<paramref name="letter"/>'s payload), not the whole: the payload is found in the processing list by its length
+    /// and SHA-1 inside Redis, so it never travels back over the network, and Redis never stores it twice.
+    /// </summary>
+    public async Task DeadLetterOversizedAsync(string workerId, DeadLetter letter, long length, string sha1)
+    {
+        var tx = Db.CreateTransaction();
+        _ = tx.ScriptEvaluateAsync(QueueScripts.RemoveByDigest, [keys.Processing(workerId)], [length, sha1]);
+        WriteDeadLetter(tx, workerId, letter);
+        await tx.ExecuteAsync();
+    }
+
+    private void WriteDeadLetter(ITransaction tx, string workerId, DeadLetter letter)
+    {
+        _ = tx.HashSetAsync(keys.Dead, letter.TaskId, JsonSerializer.Serialize(letter, DeadLetterJsonContext.Default.DeadLetter));
         _ = tx.HashSetAsync(keys.Task(letter.TaskId),
         [
             new(TaskRecordFields.Status, TaskStatuses.Dead),
@@ -143,7 +163,6 @@ public sealed class ReliableQueue(IConnectionMultiplexer redis, QueueKeys keys)
         });
         TaskJournal.Count(tx, keys, letter.FailedAt, TaskJournal.Failed);
         TaskJournal.Count(tx, keys, letter.FailedAt, TaskJournal.DeadLettered);
-        await tx.ExecuteAsync();
     }
 
     /// <summary>Moves retries that are due back to the pending list. Returns how many moved.</summary>

@@ -7,20 +7,16 @@ namespace PdfAspire.TaskQueue;
 /// <summary>Reads producers' task JSON, and gives tasks without an id a stable one derived from the payload.</summary>
 public static class UploadTaskParser
 {
-    /// <summary>Task ids become Redis key parts and gRPC fields; this keeps them printable and bounded.</summary>
-    public const int MaxTaskIdLength = 200;
-
     /// <summary>A task names a document; it doesn't carry one. Anything bigger is a producer's mistake (or worse).</summary>
-    public const int MaxPayloadLength = 64 << 10;
+    public const int MaxPayloadBytes = 64 << 10;
 
-    public static bool TryParse(string payload, string defaultBucket, out UploadTask task, out string error)
+    /// <summary>
+    /// Parses and checks one task: every field that becomes a key or a location is valid (<see cref="TaskFieldRules"/>)
+    /// and the bucket is one <paramref name="buckets"/> allows. The caller has checked the size (<see cref="MaxPayloadBytes"/>).
+    /// </summary>
+    public static bool TryParse(string payload, ServedBuckets buckets, out UploadTask task, out string error)
     {
         task = new UploadTask();
-        if (payload.Length > MaxPayloadLength)
-        {
-            error = $"task is {payload.Length:N0} characters; the limit is {MaxPayloadLength:N0}";
-            return false;
-        }
         UploadTask? parsed;
         try
         {
@@ -41,26 +37,36 @@ public static class UploadTaskParser
             error = "task has no object_key";
             return false;
         }
-        if (parsed.TaskId is { } id && (id.Length is 0 or > MaxTaskIdLength || id.Any(char.IsControl)))
+        var invalid = (parsed.TaskId is { } id ? TaskFieldRules.TaskIdError(id) : null)
+            ?? TaskFieldRules.ObjectKeyError(parsed.ObjectKey)
+            ?? (parsed.FileName is { } name ? TaskFieldRules.FileNameError(name) : null);
+        if (invalid is not null)
         {
-            error = $"task_id must be 1-{MaxTaskIdLength} printable characters";
+            error = invalid;
+            return false;
+        }
+        if (!buckets.TryResolve(parsed.Bucket, out var bucket, out error))
+        {
             return false;
         }
         task = parsed with
         {
             TaskId = parsed.TaskId ?? DeriveId(payload),
-            Bucket = string.IsNullOrWhiteSpace(parsed.Bucket) ? defaultBucket : parsed.Bucket,
+            Bucket = bucket,
             FileName = string.IsNullOrWhiteSpace(parsed.FileName) ? Path.GetFileName(parsed.ObjectKey) : parsed.FileName,
         };
-        error = "";
         return true;
     }
 
     /// <summary>
     /// Same payload, same id: a task re-delivered after a crash keeps its identity, so ingest still stores it once.
     /// </summary>
-    public static string DeriveId(string payload) =>
-        "derived-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)))[..32];
+    public static string DeriveId(string payload) => "derived-" + Hash(Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>The id of the dead letter a payload that is not a valid task becomes: one letter per distinct payload.</summary>
+    public static string MalformedId(ReadOnlySpan<byte> payload) => "malformed-" + Hash(payload);
 
     public static bool IsDerived(string taskId) => taskId.StartsWith("derived-", StringComparison.Ordinal);
+
+    private static string Hash(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload))[..32];
 }

@@ -87,6 +87,8 @@ public sealed class LocalSystem : IAsyncDisposable
             ["BUCKET_ACCESS_ID"] = Credential,
             ["BUCKET_ACCESS_KEY"] = Credential,
             ["GO_GRPC_INGEST_ADDR"] = $"127.0.0.1:{_grpcPort}",
+            // Like everything else here, the worker's own ports stay on loopback.
+            ["BIND_ADDRESS"] = "127.0.0.1",
         };
         if (_redisPassword is null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PdfAspire.Admin.Components;
 using PdfAspire.Admin.Queue;
@@ -30,6 +31,8 @@ public static class Extensions
 
     public static void UseAdminPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value);
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PdfAspire.Admin.Security;
 
 /// <summary>Who may sign in, and the admin's limits. Bound from the root of configuration, like the worker's settings.</summary>
-public sealed class AdminOptions
+public sealed class AdminOptions : IValidatableObject
 {
     /// <summary>The operator's password (full access). From the AppHost's secret parameter or the Kubernetes Secret.</summary>
     [ConfigurationKeyName("ADMIN_OPERATOR_PASSWORD")]
@@ -24,8 +24,23 @@ public sealed class AdminOptions
     [Range(1, 1440, ErrorMessage = "ADMIN_LOCKOUT_MINUTES must be between 1 and 1440 (default 15).")]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated addresses or CIDR ranges),
+    /// such as the Ingress controller's pods. Empty: none, and the client address is the connection's own, so nobody
+    /// can dodge the sign-in lockout by sending a forwarded-for header.
+    /// </summary>
+    [ConfigurationKeyName("ADMIN_TRUSTED_PROXIES")]
+    public string TrustedProxies { get; set; } = "";
+
+    public IReadOnlyList<string> TrustedProxyList =>
+        TrustedProxies.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Largest upload accepted; the worker's MAX_DOCUMENT_BYTES should be at least this.</summary>
     [ConfigurationKeyName("MAX_DOCUMENT_BYTES")]
     [Range(1024, 2L << 30, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
     public long MaxUploadBytes { get; set; } = 100L << 20;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        TrustedProxyList.Where(p => !System.Net.IPNetwork.TryParse(p, out _) && !System.Net.IPAddress.TryParse(p, out _))
+            .Select(p => new ValidationResult($"ADMIN_TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas; '{p}' is neither."));
 }

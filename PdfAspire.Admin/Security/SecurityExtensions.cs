@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -13,6 +14,7 @@ public static class SecurityExtensions
     {
         builder.Services.AddOptions<AdminOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddSingleton<AdminSessions>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
             {
@@ -22,16 +24,18 @@ public static class SecurityExtensions
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.ExpireTimeSpan = AdminSessions.Lifetime;
                 cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = SessionRevalidation.ValidateCookieAsync;
             });
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
 
         // Cookie and antiforgery keys in Redis: every admin replica accepts the others' cookies, and a restart keeps them.
         builder.Services.AddDataProtection().SetApplicationName("pdfaspire-admin");
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IConnectionMultiplexer, QueueKeys>((keyManagement, redis, keys) =>
-                keyManagement.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), $"{keys.Pending}:admin:data-protection-keys"));
+                keyManagement.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.AdminDataProtectionKeys));
     }
 }

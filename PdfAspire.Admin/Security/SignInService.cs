@@ -17,36 +17,49 @@ public enum SignInResult
 }
 
 /// <summary>
-/// Checks a user name and password against the configured accounts, in constant time, and locks an address out after
-/// repeated failures. Failure counts live in Redis, so every admin replica sees them and a restart does not reset them.
+/// Checks a user name and password against the configured accounts, in constant time, and locks an account out from
+/// an address after repeated failures. Attempts are counted in Redis per account and address, so every admin replica
+/// sees them, a restart does not reset them, and signing in to one account (the viewer) never clears the count of
+/// another (the operator).
 /// </summary>
-public sealed partial class SignInService(IConnectionMultiplexer redis, QueueKeys keys, IOptions<AdminOptions> options, ILogger<SignInService> logger)
+public sealed partial class SignInService(
+    IConnectionMultiplexer redis, QueueKeys keys, AdminSessions sessions, IOptions<AdminOptions> options, ILogger<SignInService> logger)
 {
     public async Task<(SignInResult Result, ClaimsPrincipal? User)> SignInAsync(string? user, string? password, string address)
     {
-        var db = redis.GetDatabase();
-        var failuresKey = $"{keys.Pending}:admin:signin-failures:{address}";
-        if ((int?)await db.StringGetAsync(failuresKey) >= options.Value.LockoutAttempts)
+        var account = user is AdminRoles.Operator or AdminRoles.Viewer ? user : "unknown";
+        var attemptsKey = keys.SignInAttempts(account, address);
+        // Counted before the password is looked at, in one step: concurrent guesses each draw their own number, and
+        // only the first LockoutAttempts of them are checked at all.
+        var attempt = await CountAttemptAsync(attemptsKey);
+        if (attempt > options.Value.LockoutAttempts)
         {
-            LogLockedOut(address);
+            LogLockedOut(account, address);
             return (SignInResult.LockedOut, null);
         }
         var role = RoleFor(user, password ?? "");
         if (role is null)
         {
-            var tx = db.CreateTransaction();
-            _ = tx.StringIncrementAsync(failuresKey);
-            _ = tx.KeyExpireAsync(failuresKey, TimeSpan.FromMinutes(options.Value.LockoutMinutes));
-            await tx.ExecuteAsync();
-            LogRefused(address);
+            LogRefused(account, address);
             return (SignInResult.Refused, null);
         }
-        await db.KeyDeleteAsync(failuresKey);
+        await redis.GetDatabase().KeyDeleteAsync(attemptsKey);
+        var sessionId = await sessions.StartAsync(role);
         LogSignedIn(role, address);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role)],
+            [new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role), new Claim(AdminSessions.ClaimType, sessionId)],
             CookieAuthenticationDefaults.AuthenticationScheme);
         return (SignInResult.SignedIn, new ClaimsPrincipal(identity));
+    }
+
+    private async Task<long> CountAttemptAsync(string key)
+    {
+        var tx = redis.GetDatabase().CreateTransaction();
+        var attempt = tx.StringIncrementAsync(key);
+        // The lockout runs from the first failure: later attempts don't extend it.
+        _ = tx.KeyExpireAsync(key, TimeSpan.FromMinutes(options.Value.LockoutMinutes), ExpireWhen.HasNoExpiry);
+        await tx.ExecuteAsync();
+        return await attempt;
     }
 
     /// <summary>Both accounts are always compared, so the time taken says nothing about which one (if any) matched.</summary>
@@ -67,9 +80,9 @@ public sealed partial class SignInService(IConnectionMultiplexer redis, QueueKey
     [LoggerMessage(Level = LogLevel.Information, Message = "Signed in as {Role} from {Address}")]
     private partial void LogSignedIn(string role, string address);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused from {Address}")]
-    private partial void LogRefused(string address);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in to {Account} refused from {Address}")]
+    private partial void LogRefused(string account, string address);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in from {Address} refused: locked out after repeated failures")]
-    private partial void LogLockedOut(string address);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in to {Account} from {Address} refused: locked out after repeated failures")]
+    private partial void LogLockedOut(string account, string address);
 }

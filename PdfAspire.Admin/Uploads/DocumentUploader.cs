@@ -73,7 +73,8 @@ public sealed partial class DocumentUploader(
             TaskId = taskId,
             Bucket = storage.Value.Bucket,
             ObjectKey = key,
-            FileName = fileName,
+            // The browser's name, minus characters the queue refuses (controls, direction overrides).
+            FileName = TaskFieldRules.CleanFileName(fileName) is { Length: > 0 } clean ? clean : SafeName(fileName),
             SubmittedAt = now,
             Traceparent = Activity.Current?.Id,
         }, queuedBy);

@@ -49,7 +49,7 @@ public sealed class AdminSecurityTests(AppHostFixture system)
     public async Task RepeatedFailures_LockTheAddressOut_EvenForTheRightPassword()
     {
         await using var admin = await AdminSession.OpenAsync(system);
-        var failures = system.Pipeline.Keys.Pending + ":admin:signin-failures:127.0.0.1";
+        var failures = system.Pipeline.Keys.SignInAttempts("operator", "127.0.0.1");
         try
         {
             await admin.GotoAsync("/account/login");
@@ -65,7 +65,7 @@ public sealed class AdminSecurityTests(AppHostFixture system)
         }
         finally
         {
-            // The lockout is per address, and every test signs in from loopback.
+            // The lockout is per account and address, and every test signs in from loopback.
             await system.Redis.KeyDeleteAsync(failures);
         }
     }
@@ -84,5 +84,28 @@ public sealed class AdminSecurityTests(AppHostFixture system)
         await Expect(admin.Page.GetByTestId("retry-shown")).ToBeDisabledAsync();
         await Expect(admin.Page.GetByTestId("purge-shown")).ToBeDisabledAsync();
         await Expect(admin.Page.GetByTestId("signed-in-as")).ToContainTextAsync("read-only");
+    }
+
+    /// <summary>The pages work under the admin's Content-Security-Policy: the browser refuses nothing they load or run.</summary>
+    [Fact]
+    public async Task EveryPage_RunsUnderTheContentSecurityPolicy_WithoutAViolation()
+    {
+        await using var admin = await AdminSession.OpenAsync(system);
+        var refused = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        admin.Page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || message.Text.Contains("Refused to", StringComparison.Ordinal))
+            {
+                refused.Enqueue(message.Text);
+            }
+        };
+        await admin.SignInAsync();
+
+        foreach (var path in new[] { "/", "/failures", "/tasks", "/upload", "/controls" })
+        {
+            await admin.GotoAsync(path);
+        }
+
+        Assert.True(refused.IsEmpty, string.Join("\n", refused.Distinct()));
     }
 }

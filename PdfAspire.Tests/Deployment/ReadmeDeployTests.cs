@@ -69,6 +69,10 @@ public sealed partial class ReadmeDeployTests
         Assert.Contains(service.Spec.Ports, p => p.Name == backend.Port.Name);
         Assert.Equal(ingress.Spec.Rules.Single().Host, ingress.Spec.Tls.Single().Hosts.Single());
         Assert.Equal(service.Spec.Selector["app"], rendered.Deployment("pdf-admin").Spec.Template.Metadata.Labels["app"]);
+        // Behind the Ingress the admin believes forwarded addresses from the cluster's pods only, and still has its config.
+        var config = rendered.Named<V1ConfigMap>("pdf-processor-config").Data;
+        Assert.Equal("10.0.0.0/8", config["ADMIN_TRUSTED_PROXIES"]);
+        Assert.Equal("redis://redis:6379", config["REDIS_URL"]);
     }
 
     [GeneratedRegex(@"-l app=(?<app>[a-z0-9-]+)")]

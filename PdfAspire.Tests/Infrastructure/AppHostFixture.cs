@@ -76,6 +76,14 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public Uri Endpoint(string resource, string endpoint) => App.GetEndpoint(resource, endpoint);
 
+    /// <summary>The process id of a resource the AppHost runs as a process, as the orchestrator reports it.</summary>
+    public async Task<int> ProcessIdAsync(string resource)
+    {
+        var state = await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null), TestContext.Current.CancellationToken);
+        return Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Pipeline?.Dispose();

@@ -15,9 +15,10 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http;
 
-    private WorkerProcess(string id, Process process, int metricsPort)
+    private WorkerProcess(string id, Process process, int grpcPort, int metricsPort)
     {
         Id = id;
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         _process = process;
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -27,6 +28,9 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>Its gRPC port (ProcessDocument, health).</summary>
+    public Uri GrpcAddress { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -65,6 +69,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         var id = $"{idPrefix}-{Guid.NewGuid():N}"[..32];
         var metricsPort = LoopbackPort.Free();
+        var grpcPort = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet", [WorkerAssembly()])
         {
             RedirectStandardOutput = true,
@@ -73,9 +78,10 @@ public sealed class WorkerProcess : IAsyncDisposable
         };
         var environment = new Dictionary<string, string?>(AppHostFixture.WorkerSettings!)
         {
-            ["GRPC_SERVER_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GRPC_SERVER_PORT"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["METRICS_PORT"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WORKER_ID"] = id,
+            ["BIND_ADDRESS"] = "127.0.0.1",
             ["Logging__Console__FormatterName"] = "simple",
         };
         foreach (var (key, value) in connections.Select(c => (c.Key, (string?)c.Value)).Concat((settings ?? new Dictionary<string, string?>()).Select(s => (s.Key, s.Value))))
@@ -86,7 +92,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        return new WorkerProcess(id, Process.Start(start)!, metricsPort);
+        return new WorkerProcess(id, Process.Start(start)!, grpcPort, metricsPort);
     }
 
     private static Dictionary<string, string> Connections(AppHostFixture system) => new()

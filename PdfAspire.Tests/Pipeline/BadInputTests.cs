@@ -56,7 +56,7 @@ public sealed class BadInputTests(AppHostFixture system)
     {
         // A unique suffix keeps each run's payload (and so its letter) apart.
         var payload = prefix + new string(' ', RandomNumberGenerator.GetInt32(1, 64)) + "\u0020";
-        var letterId = "malformed-" + UploadTaskParser.DeriveId(payload)["derived-".Length..];
+        var letterId = UploadTaskParser.MalformedId(System.Text.Encoding.UTF8.GetBytes(payload));
         await system.Redis.HashDeleteAsync(system.Pipeline.Keys.Dead, letterId);
         await system.Pipeline.EnqueueRawAsync(payload);
 

@@ -42,18 +42,36 @@ public sealed class InputLimitTests(AppHostFixture system)
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
     }
 
+    /// <summary>
+    /// A payload over the 64 KiB limit (30 MB here, as an outside probe sent) is refused by its size: its letter keeps
+    /// the first 4 KiB and the size, not the whole, it leaves the processing list, and it can't be re-queued half-kept.
+    /// </summary>
     [Fact]
-    public async Task OversizedTaskPayload_BecomesAMalformedTask_WithThePayloadKept()
+    public async Task OversizedTaskPayload_BecomesAMalformedTask_KeepingABoundedPrefix()
     {
-        var filler = new string('x', 80_000);
+        var filler = new string('x', 30 << 20);
         var payload = $$$"""{"task_id":"{{{PipelineDriver.NewTaskId("huge")}}}","object_key":"x.pdf","metadata":{"filler":"{{{filler}}}"}}""";
-        var letterId = "malformed-" + UploadTaskParser.DeriveId(payload)["derived-".Length..];
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        var letterId = UploadTaskParser.MalformedId(bytes);
 
         await system.Pipeline.EnqueueRawAsync(payload);
         var letter = await system.Pipeline.WaitForDeadLetterAsync(letterId, Patience);
+        var stored = await system.Redis.HashGetAsync(system.Pipeline.Keys.Dead, letterId);
 
         Assert.Equal("malformed_task", letter.Category);
-        Assert.Contains("the limit is", letter.Message, StringComparison.Ordinal);
-        Assert.Equal(payload, letter.Payload);
+        Assert.Contains("the limit is 65,536", letter.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes.Length, letter.PayloadBytes);
+        Assert.True(letter.PayloadTruncated);
+        Assert.StartsWith(letter.Payload, payload, StringComparison.Ordinal);
+        Assert.Equal(4096, letter.Payload.Length);
+        Assert.True(((byte[])stored!).Length < 8192, $"the letter is {((byte[])stored!).Length} bytes");
+        Assert.False(await system.Pipeline.Administration.RetryDeadLetterAsync(letterId, "tests"));
+        Assert.NotNull(await system.Pipeline.DeadLetterAsync(letterId));
+        // It left the processing list in the same step (found there by its digest, inside Redis).
+        foreach (var worker in await system.Redis.SortedSetRangeByRankAsync(system.Pipeline.Keys.Workers))
+        {
+            Assert.DoesNotContain(await system.Redis.ListRangeAsync(system.Pipeline.Keys.Processing(worker!)), e => e.Length() > UploadTaskParser.MaxPayloadBytes);
+        }
+        await system.Redis.HashDeleteAsync(system.Pipeline.Keys.Dead, letterId);
     }
 }

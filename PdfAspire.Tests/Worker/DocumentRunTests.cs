@@ -91,5 +91,7 @@ public sealed class DocumentRunTests
             Calls++;
             return Task.FromResult(new ExtractedPdf(1, [new PageResult(1, "text")], new PdfMetadata(null, null, null, null, null, null, null, null, "1.7")));
         }
+
+        public ExtractorUsage CurrentUsage() => default;
     }
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace PdfAspire.Worker.Configuration;
 
@@ -14,6 +16,18 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("METRICS_PORT")]
     [Range(1, 65535, ErrorMessage = "METRICS_PORT must be a TCP port (1-65535); default 8000.")]
     public int MetricsPort { get; set; } = 8000;
+
+    /// <summary>
+    /// The address both listeners bind: every interface by default (a pod's IP is what its Service routes to); the
+    /// AppHost sets 127.0.0.1 for a local run, where nothing outside the machine should reach an unauthenticated port.
+    /// </summary>
+    [ConfigurationKeyName("BIND_ADDRESS")]
+    [RegularExpression(@"^[0-9A-Fa-f:.]+$", ErrorMessage = "BIND_ADDRESS must be an IP address, for example 0.0.0.0 or 127.0.0.1.")]
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    public IPAddress ListenAddress => IPAddress.TryParse(BindAddress, out var address)
+        ? address
+        : throw new OptionsValidationException(nameof(BindAddress), typeof(WorkerOptions), ["BIND_ADDRESS must be an IP address, for example 0.0.0.0 or 127.0.0.1."]);
 
     /// <summary>
     /// Names this worker's processing list and heartbeat. Defaults to host name and process id, which is unique

@@ -4,6 +4,7 @@ using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Grpc;
 using PdfAspire.Worker.Ingest;
+using PdfAspire.Worker.Telemetry;
 
 namespace PdfAspire.Worker.Extensions;
 
@@ -23,8 +24,11 @@ public static class Extensions
         // Prometheus and the Kubernetes probes speak HTTP/1.1.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenAnyIP(worker.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.ListenAnyIP(worker.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+            var address = worker.ListenAddress;
+            kestrel.Listen(address, worker.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, worker.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+            // ProcessDocument may carry a whole PDF: Kestrel's own 30 MB body limit must not undercut MAX_DOCUMENT_BYTES.
+            kestrel.Limits.MaxRequestBodySize = MaxMessageBytes(processing);
         });
 
         builder.AddTaskQueue();
@@ -34,17 +38,22 @@ public static class Extensions
 
         builder.Services.AddGrpc(grpc =>
         {
-            // ProcessDocument may carry a whole PDF: allow the document limit plus room for the envelope.
-            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, processing.MaxDocumentBytes + (1 << 20));
+            grpc.MaxReceiveMessageSize = (int)MaxMessageBytes(processing);
             grpc.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks();
     }
 
+    /// <summary>The document limit plus room for ProcessDocument's envelope: content past it is refused before it is read.</summary>
+    private static long MaxMessageBytes(ProcessingOptions processing) => Math.Min(int.MaxValue, processing.MaxDocumentBytes + (1 << 20));
+
     public static void MapWorkerEndpoints(this WebApplication app)
     {
         var metricsPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.MetricsPort;
+
+        // Its instruments observe the worker and its extractors from the start; nothing else asks for it.
+        _ = app.Services.GetRequiredService<PodUsageMetrics>();
 
         app.MapGrpcService<DocumentService>();
         app.MapGrpcHealthChecksService();

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
 using Microsoft.IO;
+using PdfAspire.Storage;
+using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Extraction;
 using PdfAspire.Worker.Extraction.Isolation;
@@ -16,6 +19,11 @@ public static class ProcessingExtensions
     {
         var services = builder.Services;
         services.AddSingleton(new WorkerIdentity(worker.WorkerId, DateTimeOffset.UtcNow));
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new ServedBuckets(storage.Bucket, storage.ServedBuckets);
+        });
         services.AddSingleton(new RecyclableMemoryStreamManager(new RecyclableMemoryStreamManager.Options
         {
             // Pool up to twice the concurrency's worth of typical (<= 16 MiB) documents; larger ones are not pooled.
@@ -23,6 +31,7 @@ public static class ProcessingExtensions
             MaximumSmallPoolFreeBytes = 64L << 20,
         }));
         services.AddSingleton<WorkerMetrics>();
+        services.AddHostedService<MetricSeriesStart>();
         services.AddSingleton<DocumentReader>();
         if (processing.Isolation == ExtractionIsolation.Process)
         {
@@ -32,6 +41,7 @@ public static class ProcessingExtensions
         {
             services.AddSingleton<IDocumentExtractor, InProcessExtractor>();
         }
+        services.AddSingleton<PodUsageMetrics>();
         services.AddSingleton<DocumentPipeline>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<TaskProcessor>();

@@ -9,4 +9,10 @@ public interface IDocumentExtractor
     /// <param name="ct">The document's deadline: once cancelled, the extraction must stop costing the worker anything.</param>
     /// <exception cref="Processing.TaskFailedException">The document failed, with the category that says why.</exception>
     Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct);
+
+    /// <summary>CPU used and memory held right now by the processes this extractor runs apart from the worker.</summary>
+    ExtractorUsage CurrentUsage();
 }
+
+/// <summary>What live extractor processes have used: CPU time so far, and resident memory now.</summary>
+public readonly record struct ExtractorUsage(TimeSpan Cpu, long ResidentBytes);

@@ -16,4 +16,7 @@ public sealed class InProcessExtractor(IOptions<ProcessingOptions> options) : ID
         // PdfPig checks the token only between pages; WaitAsync lets the deadline win even when one page never ends.
         return Task.Run(() => PdfExtractor.Extract(document.OpenRead(), maxPages, ct), ct).WaitAsync(ct);
     }
+
+    /// <summary>Everything runs in the worker's own process, which its own metrics already count.</summary>
+    public ExtractorUsage CurrentUsage() => default;
 }

@@ -1,6 +1,4 @@
 using Grpc.Core;
-using Microsoft.Extensions.Options;
-using PdfAspire.Storage;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Ingest;
 using PdfAspire.Worker.Processing;
@@ -14,19 +12,13 @@ namespace PdfAspire.Worker.Grpc;
 /// path, synchronously; nothing is queued or submitted. A failure comes back as a gRPC status whose detail starts
 /// with the failure category.
 /// </summary>
-public sealed class DocumentService(DocumentReader reader, DocumentPipeline pipeline, IOptions<StorageOptions> storage, TimeProvider clock)
+public sealed class DocumentService(DocumentReader reader, DocumentPipeline pipeline, ServedBuckets buckets, TimeProvider clock)
     : WorkerService.WorkerServiceBase
 {
     public override async Task<ProcessDocumentResponse> ProcessDocument(ProcessDocumentRequest request, ServerCallContext context)
     {
         var startedAt = clock.GetUtcNow();
-        Func<CancellationToken, Task<DownloadedDocument>> read = request.SourceCase switch
-        {
-            ProcessDocumentRequest.SourceOneofCase.Content => _ => Task.FromResult(reader.FromBytes(request.Content.Span)),
-            ProcessDocumentRequest.SourceOneofCase.Object when !string.IsNullOrWhiteSpace(request.Object.ObjectKey) =>
-                ct => reader.DownloadAsync(AllowedBucket(request.Object.Bucket), request.Object.ObjectKey, ct),
-            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "set either content or object.object_key")),
-        };
+        var read = Reader(request);
         try
         {
             var processed = await pipeline.RunAsync(read, context.CancellationToken);
@@ -42,18 +34,39 @@ public sealed class DocumentService(DocumentReader reader, DocumentPipeline pipe
         }
     }
 
-    /// <summary>
-    /// The worker's storage credentials may reach more than its bucket; a caller of this unauthenticated endpoint
-    /// must not be able to read through them, so only the configured bucket is served.
-    /// </summary>
-    private string AllowedBucket(string requested)
+    private Func<CancellationToken, Task<DownloadedDocument>> Reader(ProcessDocumentRequest request)
     {
-        var bucket = storage.Value.Bucket;
-        if (!string.IsNullOrWhiteSpace(requested) && requested != bucket)
+        switch (request.SourceCase)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"this worker reads only its own bucket ({bucket})"));
+            case ProcessDocumentRequest.SourceOneofCase.Content:
+                return _ => Task.FromResult(reader.FromBytes(request.Content.Span));
+            case ProcessDocumentRequest.SourceOneofCase.Object:
+                var (bucket, key) = Located(request.Object);
+                return ct => reader.DownloadAsync(bucket, key, ct);
+            default:
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "set either content or object.object_key"));
         }
-        return bucket;
+    }
+
+    /// <summary>
+    /// The same rules as a queued task: a key that stays inside its bucket, and a bucket this worker serves. The
+    /// worker's storage credentials may reach more; a caller of this unauthenticated endpoint must not read through them.
+    /// </summary>
+    private (string Bucket, string Key) Located(PdfAspire.Ingest.V1.ObjectLocation location)
+    {
+        if (TaskFieldRules.ObjectKeyError(location.ObjectKey) is { } invalid)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, invalid));
+        }
+        if (TaskFieldRules.BucketError(location.Bucket) is { } badName && location.Bucket.Length > 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, badName));
+        }
+        if (!buckets.TryResolve(location.Bucket, out var bucket, out var refused))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, refused));
+        }
+        return (bucket, location.ObjectKey);
     }
 
     private static StatusCode StatusFor(FailureCategory category) => category switch

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using PdfAspire.Ingest.V1;
-using PdfAspire.Storage;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Ingest;
@@ -25,17 +26,20 @@ public sealed partial class TaskProcessor(
     WorkerIdentity worker,
     WorkerMetrics metrics,
     IOptions<ProcessingOptions> options,
-    IOptions<StorageOptions> storage,
+    ServedBuckets buckets,
     TimeProvider clock,
     ILogger<TaskProcessor> logger)
 {
+    /// <summary>How much of an oversized payload its dead letter keeps.</summary>
+    private const int KeptPrefixBytes = 4096;
+
     /// <param name="payload">The task JSON exactly as it sits in the processing list (the key to remove it by).</param>
     /// <param name="abort">Cancelled only when the shutdown grace period is over, never on SIGTERM itself.</param>
     public async Task ProcessAsync(string payload, CancellationToken abort)
     {
         var started = Stopwatch.GetTimestamp();
         var startedAt = clock.GetUtcNow();
-        if (!UploadTaskParser.TryParse(payload, storage.Value.Bucket, out var task, out var parseError))
+        if (!UploadTaskParser.TryParse(payload, buckets, out var task, out var parseError))
         {
             await DeadLetterMalformedAsync(payload, parseError, startedAt);
             return;
@@ -140,10 +144,39 @@ public sealed partial class TaskProcessor(
         LogDeadLetter(task.ObjectKey!, category.WireName(), message, attempt.Number);
     }
 
+    /// <summary>
+    /// A payload over the size limit is a malformed task too, but its letter keeps only its beginning: storing it whole
+    /// would let one producer's mistake double its weight in Redis and in every admin page that lists dead letters.
+    /// </summary>
+    public async Task RejectOversizedAsync(byte[] payload)
+    {
+        var now = clock.GetUtcNow();
+        var id = UploadTaskParser.MalformedId(payload);
+        var error = $"task is {payload.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)";
+        await queue.DeadLetterOversizedAsync(worker.Id, new DeadLetter
+        {
+            TaskId = id,
+            Payload = Encoding.UTF8.GetString(payload, 0, KeptPrefixBytes),
+            PayloadBytes = payload.Length,
+            Category = FailureCategory.MalformedTask.WireName(),
+            Message = error,
+            Attempts = 1,
+            WorkerId = worker.Id,
+            FirstAttemptAt = now,
+            FailedAt = now,
+        }, payload.Length, RedisDigest(payload));
+        metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
+        LogMalformed(id, error);
+    }
+
+    /// <summary>The digest Redis's Lua computes (redis.sha1hex): it identifies the entry, it protects nothing.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Matches redis.sha1hex; not a security use.")]
+    private static string RedisDigest(byte[] payload) => Convert.ToHexStringLower(SHA1.HashData(payload));
+
     private async Task DeadLetterMalformedAsync(string payload, string error, DateTimeOffset now)
     {
         // No task id can be trusted: the letter is keyed by the payload's hash, so the same bad payload is one letter.
-        var id = "malformed-" + UploadTaskParser.DeriveId(payload)["derived-".Length..];
+        var id = UploadTaskParser.MalformedId(Encoding.UTF8.GetBytes(payload));
         await queue.DeadLetterAsync(worker.Id, new DeadLetter
         {
             TaskId = id,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.Extensions.Options;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
@@ -44,14 +45,21 @@ public sealed partial class QueueConsumer(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
-                var payload = await TakeAsync(connection, stoppingToken);
-                if (payload is null)
+                var taken = await TakeAsync(connection, stoppingToken);
+                if (taken is null)
                 {
                     slots.Release();
                     continue;
                 }
+                if (taken.Length > UploadTaskParser.MaxPayloadBytes)
+                {
+                    // Refused by its size alone, never decoded: no copy of a huge payload is made in this process.
+                    Track(RunAsync(() => processor.RejectOversizedAsync(taken), slots));
+                    continue;
+                }
+                var payload = Encoding.UTF8.GetString(taken);
                 _holding.AddOrUpdate(payload, 1, (_, copies) => copies + 1);
-                Track(RunAsync(payload, slots));
+                Track(RunAsync(() => processor.ProcessAsync(payload, _abortInFlight.Token), slots, payload));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,7 +69,7 @@ public sealed partial class QueueConsumer(
         await DrainAsync();
     }
 
-    private async Task<string?> TakeAsync(IDatabase connection, CancellationToken stoppingToken)
+    private async Task<byte[]?> TakeAsync(IDatabase connection, CancellationToken stoppingToken)
     {
         try
         {
@@ -94,13 +102,14 @@ public sealed partial class QueueConsumer(
         }
     }
 
-    private async Task RunAsync(string payload, SemaphoreSlim slots)
+    /// <summary>Runs one task in its slot. <paramref name="held"/> is marked held meanwhile, so the stray check leaves it alone.</summary>
+    private async Task RunAsync(Func<Task> process, SemaphoreSlim slots, string? held = null)
     {
         metrics.TaskStarted();
         try
         {
             await Task.Yield();
-            await processor.ProcessAsync(payload, _abortInFlight.Token);
+            await process();
         }
         catch (Exception e)
         {
@@ -110,8 +119,11 @@ public sealed partial class QueueConsumer(
         }
         finally
         {
-            _holding.AddOrUpdate(payload, 0, (_, copies) => copies - 1);
-            _holding.TryRemove(new KeyValuePair<string, int>(payload, 0));
+            if (held is not null)
+            {
+                _holding.AddOrUpdate(held, 0, (_, copies) => copies - 1);
+                _holding.TryRemove(new KeyValuePair<string, int>(held, 0));
+            }
             metrics.TaskEnded();
             slots.Release();
         }

@@ -38,16 +38,6 @@ public sealed class WorkerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _extractorExits = meter.CreateCounter<long>("pdf_extractor_exits",
             description: "Extractor processes that a document ended, by reason (crash, deadline, memory).");
-        foreach (var reason in Enum.GetValues<ExtractorExit>())
-        {
-            RecordExtractorExit(reason, 0);
-        }
-        // Every category starts at zero, so failure panels and alerts see a series before the first failure.
-        foreach (var category in FailureCategories.All)
-        {
-            RecordFailures(category, deadLettered: false, count: 0);
-            RecordFailures(category, deadLettered: true, count: 0);
-        }
         meter.CreateObservableGauge("pdf_queue_length", () => Interlocked.Read(ref _queueLength),
             description: "Tasks waiting in the pending list, as last read by this worker.");
         meter.CreateObservableGauge("pdf_tasks_in_flight", () => Volatile.Read(ref _inFlight),
@@ -55,6 +45,25 @@ public sealed class WorkerMetrics
     }
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Writes every series once at zero, so dashboard panels and alerts see it before the first task. Only once the
+    /// host has started: a measurement taken before OpenTelemetry's MeterProvider listens is dropped.
+    /// </summary>
+    public void StartSeriesAtZero()
+    {
+        _processed.Add(0);
+        _pages.Add(0);
+        foreach (var reason in Enum.GetValues<ExtractorExit>())
+        {
+            RecordExtractorExit(reason, 0);
+        }
+        foreach (var category in FailureCategories.All)
+        {
+            RecordFailures(category, deadLettered: false, count: 0);
+            RecordFailures(category, deadLettered: true, count: 0);
+        }
+    }
 
     public void SetQueueLength(long length) => Interlocked.Exchange(ref _queueLength, length);
 

@@ -46,6 +46,15 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         }
     }
 
+    public ExtractorUsage CurrentUsage()
+    {
+        lock (_started)
+        {
+            var usage = _started.Select(e => e.CurrentUsage()).ToList();
+            return new ExtractorUsage(TimeSpan.FromTicks(usage.Sum(u => u.Cpu.Ticks)), usage.Sum(u => u.ResidentBytes));
+        }
+    }
+
     private ExtractorProcess Replace(ExtractorProcess? dead)
     {
         Retire(dead);

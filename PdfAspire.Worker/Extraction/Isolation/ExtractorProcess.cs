@@ -145,6 +145,20 @@ public sealed partial class ExtractorProcess : IDisposable
         };
     }
 
+    /// <summary>CPU time and resident memory of the process now; nothing once it has gone.</summary>
+    public ExtractorUsage CurrentUsage()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? default : new ExtractorUsage(_process.TotalProcessorTime, _process.WorkingSet64);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
+
     /// <summary>Polls the process's resident memory while it works; true if it went over the limit and was killed.</summary>
     private async Task<bool> WatchMemoryAsync(CancellationToken ct)
     {
