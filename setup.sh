@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything PdfAspire needs on Debian 12 beyond the .NET SDK, idempotently:
 #   ./setup.sh          what running the system needs (local-process mode)
-#   ./setup.sh --tests  also what the tests need (Chromium for the browser tests, PDF tools and corpus)
+#   ./setup.sh --tests  also what the tests and benchmarks need (Chromium for the browser tests, PDF tools, the two
+#                       texlive documentation corpora, img2pdf to make scanned pages)
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# OCR of scanned pages needs poppler's pdftoppm and Tesseract (English data included).
 packages=(redis-server golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev
-  protobuf-compiler protoc-gen-go protoc-gen-go-grpc)
+  protobuf-compiler protoc-gen-go protoc-gen-go-grpc poppler-utils tesseract-ocr)
 command -v node >/dev/null || packages+=(nodejs npm)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(chromium fonts-liberation poppler-utils qpdf texlive-latex-base-doc prometheus)
+  packages+=(chromium fonts-liberation qpdf texlive-latex-base-doc texlive-pictures-doc img2pdf prometheus)
 fi
 
 missing=()

@@ -13,6 +13,7 @@ var ingest = builder.AddIngestService("go-ingest-service", mode, paths);
 
 // Services
 var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker", launchProfileName: null)
+    .PublishWithOcrTools(paths)
     .WithWorkerPorts(builder.ExecutionContext)
     .WithQueueStore(redis)
     .WithObjectStore(minio)

@@ -2,6 +2,14 @@ namespace PdfAspire.AppHost;
 
 public static class WorkerPorts
 {
+    /// <summary>
+    /// Published, the worker is built from PdfAspire.Worker/Dockerfile (context: the repository root) rather than by the
+    /// SDK's container support, because its image needs Tesseract and poppler's pdftoppm for OCR of scanned pages.
+    /// Run locally, it is the project as usual (./setup.sh installs the tools).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> PublishWithOcrTools(this IResourceBuilder<ProjectResource> worker, Infrastructure.LocalPaths paths) =>
+        worker.PublishAsDockerFile(container => container.WithDockerfile(paths.RepositoryRoot, paths.Tool("PdfAspire.Worker", "Dockerfile")));
+
     public const string GrpcEndpoint = "grpc";
     public const string MetricsEndpoint = "metrics";
 

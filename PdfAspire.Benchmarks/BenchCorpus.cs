@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
@@ -7,28 +8,60 @@ namespace PdfAspire.Benchmarks;
 /// <summary>One PDF of the corpus, with its size and the page count PdfPig finds.</summary>
 public sealed record CorpusDocument(string Name, byte[] Content, int Pages);
 
-/// <summary>Debian's texlive-latex-base-doc PDFs (installed by ./setup.sh --tests, never committed), and generated one-pagers.</summary>
+/// <summary>
+/// The corpora: Debian's texlive-latex-base-doc and texlive-pictures-doc PDFs (installed by ./setup.sh --tests, never
+/// committed; both install under /usr/share/doc/texlive-doc, so each is the package's own file list), any folder of
+/// PDFs a user names with --corpus, and generated one-pagers.
+/// </summary>
 public static class BenchCorpus
 {
-    public const string TexLiveRoot = "/usr/share/doc/texlive-doc";
+    public const string LatexBase = "texlive-latex-base-doc";
+    public const string Pictures = "texlive-pictures-doc";
 
-    /// <param name="limit">How many documents to take (smoke mode takes a few); null takes all up to 16 MiB.</param>
-    public static IReadOnlyList<CorpusDocument> TexLive(int? limit)
+    /// <summary>Larger documents are left out: one would dominate a run's time.</summary>
+    private const long MaxBytes = 16 << 20;
+
+    /// <summary>The PDFs a Debian package installed; <paramref name="limit"/> takes that many spread over it (smoke mode), null all.</summary>
+    public static IReadOnlyList<CorpusDocument> FromPackage(string package, int? limit)
     {
-        if (!Directory.Exists(TexLiveRoot))
+        var listing = Process.Start(new ProcessStartInfo("dpkg", ["-L", package]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var files = listing.StandardOutput.ReadToEnd().Split('\n').Where(f => f.EndsWith(".pdf", StringComparison.Ordinal) && File.Exists(f));
+        listing.WaitForExit();
+        if (listing.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{TexLiveRoot} is missing: run ./setup.sh --tests (installs texlive-latex-base-doc).");
+            throw new InvalidOperationException($"{package} is not installed: run ./setup.sh --tests.");
         }
-        var paths = Directory.EnumerateFiles(TexLiveRoot, "*.pdf", SearchOption.AllDirectories)
-            .Where(p => new FileInfo(p).Length <= 16 << 20)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        return Load(files, limit);
+    }
+
+    /// <summary>Every PDF under <paramref name="directory"/> (--corpus DIR).</summary>
+    public static IReadOnlyList<CorpusDocument> FromDirectory(string directory, int? limit = null) =>
+        Directory.Exists(directory)
+            ? Load(Directory.EnumerateFiles(directory, "*.pdf", SearchOption.AllDirectories), limit)
+            : throw new InvalidOperationException($"--corpus {directory}: no such folder.");
+
+    private static List<CorpusDocument> Load(IEnumerable<string> files, int? limit)
+    {
+        var paths = files.Where(p => new FileInfo(p).Length <= MaxBytes).Order(StringComparer.Ordinal).ToList();
         if (limit is { } n)
         {
             // Spread over the corpus rather than the first few folders.
             paths = [.. paths.Where((_, i) => i % Math.Max(1, paths.Count / n) == 0).Take(n)];
         }
-        return [.. paths.Select(p => Load(Path.GetFileName(p), File.ReadAllBytes(p)))];
+        var documents = new List<CorpusDocument>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                documents.Add(Load(Path.GetFileName(path), File.ReadAllBytes(path)));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A user's folder may hold what PdfPig can't open; the pipeline would dead-letter it, the benchmark skips it.
+                Console.WriteLine($"  skipped {path}: {e.Message}");
+            }
+        }
+        return documents;
     }
 
     public static IReadOnlyList<CorpusDocument> OnePagers(int count) =>

@@ -179,11 +179,11 @@ public static class PipelineRuns
 
     private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static string Key(string prefix, int i) => $"{prefix}/{i}.pdf";
+    internal static string Key(string prefix, int i) => $"{prefix}/{i}.pdf";
 
-    private static string TaskId(string prefix, int i) => $"{prefix}-{i}";
+    internal static string TaskId(string prefix, int i) => $"{prefix}-{i}";
 
-    private static string TaskJson(string prefix, int i, string fileName) => JsonSerializer.Serialize(new UploadTask
+    internal static string TaskJson(string prefix, int i, string fileName) => JsonSerializer.Serialize(new UploadTask
     {
         TaskId = TaskId(prefix, i),
         Bucket = LocalSystem.Bucket,

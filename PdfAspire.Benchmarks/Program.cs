@@ -1,12 +1,24 @@
 using PdfAspire.Benchmarks;
+using PdfAspire.Benchmarks.Quality;
 
 // One run on one corpus and the same cores: raw PdfPig, pdftotext, the whole pipeline in several shapes, per-task
 // overhead, and worker memory. `--smoke` runs a tiny corpus to prove the benchmark works (CI), never a threshold;
-// `--overhead` measures only the per-task overhead, in seconds, for work on the path a task takes.
+// `--overhead` measures only the per-task overhead, in seconds, for work on the path a task takes; `--quality`
+// measures the delivered text against pdftotext (and OCR against the pages scans were made from); `--corpus DIR`
+// runs on the PDFs of a folder instead of Debian's texlive documentation.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
 Directory.CreateDirectory(output);
+
+var userCorpus = args.SkipWhile(a => a != "--corpus").Skip(1).FirstOrDefault();
+var environment = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+
+if (args.Contains("--quality"))
+{
+    await QualityBenchmark.RunAsync(userCorpus, smoke, output, environment);
+    return;
+}
 
 Console.WriteLine($"Loading the corpus ({(smoke ? "smoke" : "full")})…");
 var onePagers = BenchCorpus.OnePagers(smoke ? 12 : 200);
@@ -17,7 +29,7 @@ if (args.Contains("--overhead"))
     Console.WriteLine(Report.OverheadSummary(await PipelineRuns.OverheadAsync(overheadOnly, onePagers, "one-page")));
     return;
 }
-var corpus = BenchCorpus.TexLive(smoke ? 4 : null);
+var corpus = userCorpus is null ? BenchCorpus.FromPackage(BenchCorpus.LatexBase, smoke ? 4 : null) : BenchCorpus.FromDirectory(userCorpus);
 Console.WriteLine($"{corpus.Count} texlive PDFs, {corpus.Sum(d => d.Pages)} pages, {corpus.Sum(d => (long)d.Content.Length) / 1048576.0:0.0} MB; {onePagers.Count} one-page PDFs");
 
 var rows = new List<Measurement>();
@@ -48,7 +60,7 @@ await using (var system = await LocalSystem.StartAsync())
     Console.WriteLine("per-task overhead…");
     var overhead = await PipelineRuns.OverheadAsync(system, onePagers, "one-page");
 
-    var report = new Report(rows, overhead, $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    var report = new Report(rows, overhead, environment);
     var markdown = report.Markdown();
     Console.WriteLine();
     Console.WriteLine(markdown);
@@ -56,4 +68,9 @@ await using (var system = await LocalSystem.StartAsync())
     await File.WriteAllTextAsync(Path.Combine(output, "benchmark.json"), report.Json());
     report.Chart(Path.Combine(output, "benchmark.png"));
     Console.WriteLine($"Written: {output}/benchmark.md, benchmark.json, benchmark.png");
+}
+if (smoke)
+{
+    // Proves the quality run works too, on a handful of documents and one scan.
+    await QualityBenchmark.RunAsync(userCorpus, smoke, output, environment);
 }

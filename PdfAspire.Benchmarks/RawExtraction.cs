@@ -6,6 +6,9 @@ namespace PdfAspire.Benchmarks;
 /// <summary>The ceiling: the worker's own extractor, in-process, one document per core at a time.</summary>
 public static class RawExtraction
 {
+    /// <summary>The worker's defaults (OCR on, hyphenated words joined), with no page limit.</summary>
+    public static ExtractionSettings Extraction { get; } = new(int.MaxValue, JoinHyphenatedWords: true, new OcrSettings("eng", 300));
+
     public static Measurement Run(IReadOnlyList<CorpusDocument> corpus)
     {
         long pages = 0;
@@ -15,7 +18,7 @@ public static class RawExtraction
         {
             // The same input the worker gives PdfPig: a MemoryStream over the whole document.
             using var stream = new MemoryStream(document.Content, writable: false);
-            Interlocked.Add(ref pages, PdfExtractor.Extract(stream, int.MaxValue, CancellationToken.None).PageCount);
+            Interlocked.Add(ref pages, PdfExtractor.Extract(stream, Extraction, CancellationToken.None).PageCount);
         });
         return new Measurement("raw PdfPig (in-process)", corpus.Count, pages, corpus.Sum(d => (long)d.Content.Length), watch.Elapsed)
         {

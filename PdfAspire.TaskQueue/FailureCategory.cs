@@ -14,6 +14,9 @@ public enum FailureCategory
     IngestUnavailable,
     IngestRejected,
     StorageUnavailable,
+
+    /// <summary>Every page is a scanned image and OCR (off, or unable) gave no text: nothing to deliver.</summary>
+    NoText,
 }
 
 /// <summary>What a failure means for the task's future.</summary>
@@ -44,6 +47,7 @@ public static class FailureCategories
         FailureCategory.IngestUnavailable => "ingest_unavailable",
         FailureCategory.IngestRejected => "ingest_rejected",
         FailureCategory.StorageUnavailable => "storage_unavailable",
+        FailureCategory.NoText => "no_text",
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, null),
     };
 

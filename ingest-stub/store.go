@@ -54,19 +54,23 @@ func (s *Store) Submit(req *ingestv1.SubmitResultRequest, now time.Time, tracepa
 
 // ResultSummary is one row of the HTTP listing: everything but the page text.
 type ResultSummary struct {
-	TaskID      string    `json:"task_id"`
-	Bucket      string    `json:"bucket"`
-	ObjectKey   string    `json:"object_key"`
-	FileName    string    `json:"file_name"`
-	PageCount   int32     `json:"page_count"`
-	FailedPages int       `json:"failed_pages"`
-	Sha256      string    `json:"sha256"`
-	SizeBytes   int64     `json:"size_bytes"`
-	WorkerID    string    `json:"worker_id"`
-	Attempt     int32     `json:"attempt"`
-	Deliveries  int       `json:"deliveries"`
-	StoredAt    time.Time `json:"stored_at"`
-	Traceparent string    `json:"traceparent,omitempty"`
+	TaskID      string `json:"task_id"`
+	Bucket      string `json:"bucket"`
+	ObjectKey   string `json:"object_key"`
+	FileName    string `json:"file_name"`
+	PageCount   int32  `json:"page_count"`
+	FailedPages int    `json:"failed_pages"`
+	// OcrPages were read by OCR; PagesWithoutText have neither a text layer nor OCR text (blank, or a scan not read).
+	OcrPages         int       `json:"ocr_pages"`
+	PagesWithoutText int       `json:"pages_without_text"`
+	OcrConfidence    float32   `json:"ocr_confidence,omitempty"`
+	Sha256           string    `json:"sha256"`
+	SizeBytes        int64     `json:"size_bytes"`
+	WorkerID         string    `json:"worker_id"`
+	Attempt          int32     `json:"attempt"`
+	Deliveries       int       `json:"deliveries"`
+	StoredAt         time.Time `json:"stored_at"`
+	Traceparent      string    `json:"traceparent,omitempty"`
 }
 
 // Stats sums up everything received.
@@ -120,25 +124,39 @@ func (s *Store) Reset() {
 
 func summarize(id string, r *storedResult) ResultSummary {
 	doc := r.request.GetDocument()
-	failed := 0
+	failed, ocr, empty := 0, 0, 0
+	var confidence float32
 	for _, p := range doc.GetPages() {
 		if p.GetStatus() == ingestv1.PageStatus_PAGE_STATUS_FAILED {
 			failed++
 		}
+		switch p.GetSource() {
+		case ingestv1.PageTextSource_PAGE_TEXT_SOURCE_OCR:
+			ocr++
+			confidence += p.GetOcrConfidence()
+		case ingestv1.PageTextSource_PAGE_TEXT_SOURCE_NONE:
+			empty++
+		}
+	}
+	if ocr > 0 {
+		confidence /= float32(ocr)
 	}
 	return ResultSummary{
-		TaskID:      id,
-		Bucket:      r.request.GetSource().GetBucket(),
-		ObjectKey:   r.request.GetSource().GetObjectKey(),
-		FileName:    r.request.GetFileName(),
-		PageCount:   doc.GetPageCount(),
-		FailedPages: failed,
-		Sha256:      doc.GetSha256(),
-		SizeBytes:   doc.GetSizeBytes(),
-		WorkerID:    r.request.GetWorkerId(),
-		Attempt:     r.request.GetAttempt(),
-		Deliveries:  r.deliveries,
-		StoredAt:    r.storedAt,
-		Traceparent: r.traceparent,
+		TaskID:           id,
+		Bucket:           r.request.GetSource().GetBucket(),
+		ObjectKey:        r.request.GetSource().GetObjectKey(),
+		FileName:         r.request.GetFileName(),
+		PageCount:        doc.GetPageCount(),
+		FailedPages:      failed,
+		OcrPages:         ocr,
+		PagesWithoutText: empty,
+		OcrConfidence:    confidence,
+		Sha256:           doc.GetSha256(),
+		SizeBytes:        doc.GetSizeBytes(),
+		WorkerID:         r.request.GetWorkerId(),
+		Attempt:          r.request.GetAttempt(),
+		Deliveries:       r.deliveries,
+		StoredAt:         r.storedAt,
+		Traceparent:      r.traceparent,
 	}
 }

@@ -59,6 +59,24 @@ func TestList_SummarizesOldestFirstWithFailedPages(t *testing.T) {
 	}
 }
 
+func TestList_CountsPagesByHowTheirTextWasObtained(t *testing.T) {
+	store := NewStore()
+	req := request("scans", 4)
+	req.Document.Pages = []*ingestv1.PageText{
+		{Number: 1, Status: ingestv1.PageStatus_PAGE_STATUS_OK, Text: "typed", Source: ingestv1.PageTextSource_PAGE_TEXT_SOURCE_TEXT_LAYER},
+		{Number: 2, Status: ingestv1.PageStatus_PAGE_STATUS_OK, Text: "scanned", Source: ingestv1.PageTextSource_PAGE_TEXT_SOURCE_OCR, OcrConfidence: 90},
+		{Number: 3, Status: ingestv1.PageStatus_PAGE_STATUS_OK, Text: "also scanned", Source: ingestv1.PageTextSource_PAGE_TEXT_SOURCE_OCR, OcrConfidence: 80},
+		{Number: 4, Status: ingestv1.PageStatus_PAGE_STATUS_OK, Source: ingestv1.PageTextSource_PAGE_TEXT_SOURCE_NONE},
+	}
+	store.Submit(req, time.Unix(100, 0), "")
+
+	summary := store.List()[0]
+
+	if summary.OcrPages != 2 || summary.PagesWithoutText != 1 || summary.OcrConfidence != 85 {
+		t.Fatalf("summary = %+v, want 2 OCR pages at a mean confidence of 85 and 1 without text", summary)
+	}
+}
+
 func TestReset_ForgetsEverything(t *testing.T) {
 	store := NewStore()
 	store.Submit(request("t1", 1), time.Unix(1, 0), "")

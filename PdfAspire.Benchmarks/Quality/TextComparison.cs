@@ -70,7 +70,7 @@ public static partial class TextComparison
             {
                 replacement++;
             }
-            else if (IsSpacingAccent(c) && (IsLetterAt(text, i - 1) || IsLetterAt(text, i + 1)))
+            else if (IsSpacingAccent(c) && IsLetterAt(text, i + 1))
             {
                 accents++;
             }
@@ -78,7 +78,10 @@ public static partial class TextComparison
         return new TextDefects(ligatures, control, replacement, accents);
     }
 
-    /// <summary>The spacing forms of diacritics TeX and other typesetters draw as glyphs of their own.</summary>
+    /// <summary>
+    /// The spacing forms of diacritics TeX and other typesetters draw as glyphs of their own. One right before a letter
+    /// is an accent left beside its letter ("Kl¨uwer", "Ja´skowski"); elsewhere (a table of accents) it is meant.
+    /// </summary>
     public static bool IsSpacingAccent(char c) => c is '\u00A8' or '\u00B4' or '\u00AF' or '\u00B8' or '\u02C6' or '\u02C7'
         or '\u02D8' or '\u02D9' or '\u02DA' or '\u02DB' or '\u02DC' or '\u02DD';
 

@@ -20,7 +20,11 @@ public sealed class ManifestTests
         Assert.Equal("container.v1", resources["go-ingest-service"]);
         var dockerfile = all.GetProperty("go-ingest-service").GetProperty("build").GetProperty("dockerfile").GetString();
         Assert.EndsWith("ingest-stub/Dockerfile", dockerfile, StringComparison.Ordinal);
-        Assert.StartsWith("project.", resources["pdf-processor-worker"]);
+        // The worker's image needs the OCR tools: built from its own Dockerfile, with the repository as context.
+        Assert.Equal("container.v1", resources["pdf-processor-worker"]);
+        var worker = all.GetProperty("pdf-processor-worker").GetProperty("build");
+        Assert.Equal("../PdfAspire.Worker/Dockerfile", worker.GetProperty("dockerfile").GetString());
+        Assert.Equal("..", worker.GetProperty("context").GetString());
         Assert.StartsWith("project.", resources["pdf-admin"]);
     }
 

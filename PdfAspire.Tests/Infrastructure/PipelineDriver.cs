@@ -136,6 +136,8 @@ public sealed record ResultSummary(
     [property: JsonPropertyName("object_key")] string ObjectKey,
     [property: JsonPropertyName("page_count")] int PageCount,
     [property: JsonPropertyName("failed_pages")] int FailedPages,
+    [property: JsonPropertyName("ocr_pages")] int OcrPages,
+    [property: JsonPropertyName("pages_without_text")] int PagesWithoutText,
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("worker_id")] string WorkerId,
     [property: JsonPropertyName("attempt")] int Attempt,
@@ -148,6 +150,14 @@ public sealed record StoredResult(
     [property: JsonPropertyName("request")] JsonElement Request)
 {
     public IReadOnlyList<string> PageTexts =>
-        [.. Request.GetProperty("document").GetProperty("pages").EnumerateArray()
-            .Select(p => p.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")];
+        [.. Pages.Select(p => p.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")];
+
+    /// <summary>Each page's source as protobuf JSON names it (PAGE_TEXT_SOURCE_OCR, …).</summary>
+    public IReadOnlyList<string> PageSources =>
+        [.. Pages.Select(p => p.TryGetProperty("source", out var s) ? s.GetString() ?? "" : "PAGE_TEXT_SOURCE_UNSPECIFIED")];
+
+    public IReadOnlyList<float> OcrConfidences =>
+        [.. Pages.Select(p => p.TryGetProperty("ocr_confidence", out var c) ? c.GetSingle() : 0f)];
+
+    private IEnumerable<JsonElement> Pages => Request.GetProperty("document").GetProperty("pages").EnumerateArray();
 }

@@ -34,6 +34,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     /// <summary>The worker's child processes now (its extractors).</summary>
     public IReadOnlyList<int> ChildProcessIds() => ProcFs.Children(_process.Id);
 

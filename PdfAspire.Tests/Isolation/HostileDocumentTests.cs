@@ -73,4 +73,40 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
         // PdfPig's objects for the bomb's glyphs never lived in the worker.
         Assert.InRange(hostile.Worker.PeakResidentBytes(), 0, (long)HostileWorker.MemoryLimitMb << 20);
     }
+
+    /// <summary>
+    /// OCR runs inside the extractor's isolation: a scanned document that needs longer than the 5 s deadline is a
+    /// timeout, and the tools reading it (pdftoppm, tesseract) die with their extractor instead of using the core on.
+    /// Killed alone, the extractor would leave its running tool to init, still reading a page; so the moment the dead
+    /// letter is written, no such tool may run anywhere (this collection's tests run one at a time).
+    /// </summary>
+    [Fact]
+    public async Task OcrPastTheDeadline_IsATimeout_AndNoOcrToolOutlivesIt()
+    {
+        var (outcome, letter) = await hostile.ProcessAsync("long_scan", TextFixtures.Scanned(pages: 12), Patience);
+        var running = RunningOcrTools();
+
+        Assert.True(outcome == "timeout", $"expected timeout, got {outcome} ({letter?.Message})");
+        Assert.Empty(running);
+        var (afterwards, _) = await hostile.ProcessAsync("ordinary", Corpus.Generated("still serving"), Patience);
+        Assert.Equal("done", afterwards);
+    }
+
+    /// <summary>OCR tools that are alive: a killed one waiting for init to reap it (state Z) uses nothing.</summary>
+    private static List<string> RunningOcrTools() =>
+        [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsDigit)).Select(Describe)
+            .Where(p => p.Command is "tesseract" or "pdftoppm" && p.State != "Z").Select(p => $"{p.Command} ({p.State})")];
+
+    private static (string Command, string State) Describe(string? id)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{id}/stat");
+            return (File.ReadAllText($"/proc/{id}/comm").Trim(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0]);
+        }
+        catch (IOException)
+        {
+            return ("", "");
+        }
+    }
 }

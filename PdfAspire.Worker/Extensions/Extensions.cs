@@ -16,9 +16,11 @@ public static class Extensions
         var worker = OptionsGuard.GetValidated<WorkerOptions>(builder.Configuration);
         var ingest = OptionsGuard.GetValidated<IngestOptions>(builder.Configuration);
         var processing = OptionsGuard.GetValidated<ProcessingOptions>(builder.Configuration);
+        var text = OptionsGuard.GetValidated<TextOptions>(builder.Configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(worker));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(ingest));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(processing));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(text));
 
         // Two listeners: gRPC needs HTTP/2 without TLS (h2c), which only a dedicated HTTP/2 endpoint can offer;
         // Prometheus and the Kubernetes probes speak HTTP/1.1.

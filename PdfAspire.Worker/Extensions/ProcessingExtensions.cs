@@ -5,6 +5,8 @@ using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Extraction;
 using PdfAspire.Worker.Extraction.Isolation;
+using PdfAspire.Worker.Extraction.Ocr;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Queue;
 using PdfAspire.Worker.Storage;
@@ -51,7 +53,9 @@ public static class ProcessingExtensions
         services.AddSingleton<QueueConsumer>();
         services.AddHostedService<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueConsumer>());
-        services.AddHealthChecks().AddCheck<ConsumerHealthCheck>("queue-consumer");
+        services.AddHealthChecks()
+            .AddCheck<ConsumerHealthCheck>("queue-consumer")
+            .AddCheck<OcrToolsHealthCheck>("ocr", HealthStatus.Degraded);
 
         // The host must wait for the drain: the grace period plus time to return what is left to pending.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = processing.ShutdownGrace + TimeSpan.FromSeconds(10));

@@ -8,13 +8,14 @@ namespace PdfAspire.Worker.Extraction;
 /// PdfPig on the worker's own thread pool (EXTRACTION_ISOLATION=none): no process boundary to cross, but a stack
 /// overflow ends the worker, and a page that never finishes keeps its thread after the deadline has failed the task.
 /// </summary>
-public sealed class InProcessExtractor(IOptions<ProcessingOptions> options) : IDocumentExtractor
+public sealed class InProcessExtractor(IOptions<ProcessingOptions> options, IOptions<TextOptions> text) : IDocumentExtractor
 {
+    private readonly ExtractionSettings _settings = new(options.Value.MaxPages, text.Value.JoinHyphenatedWords, text.Value.Ocr);
+
     public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
     {
-        var maxPages = options.Value.MaxPages;
         // PdfPig checks the token only between pages; WaitAsync lets the deadline win even when one page never ends.
-        return Task.Run(() => PdfExtractor.Extract(document.OpenRead(), maxPages, ct), ct).WaitAsync(ct);
+        return Task.Run(() => PdfExtractor.Extract(document.OpenRead(), _settings, ct), ct).WaitAsync(ct);
     }
 
     /// <summary>Everything runs in the worker's own process, which its own metrics already count.</summary>

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Extraction.Ocr;
+using PdfAspire.Worker.Extraction.Text;
 using PdfAspire.Worker.Processing;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
-using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Exceptions;
 
 namespace PdfAspire.Worker.Extraction;
@@ -34,21 +35,30 @@ public static class PdfExtractor
     };
 
     /// <summary>Extracts <paramref name="pdf"/> (seekable, at position 0), checking <paramref name="ct"/> between pages.</summary>
-    public static ExtractedPdf Extract(Stream pdf, int maxPages, CancellationToken ct)
+    public static ExtractedPdf Extract(Stream pdf, ExtractionSettings settings, CancellationToken ct)
     {
         RequirePdfHeader(pdf);
         using var document = Open(pdf);
         var pageCount = document.NumberOfPages;
-        if (pageCount > maxPages)
+        if (pageCount > settings.MaxPages)
         {
             throw new TaskFailedException(FailureCategory.TooLarge,
-                $"document has {pageCount:N0} pages; the limit (MAX_PAGES) is {maxPages:N0}");
+                $"document has {pageCount:N0} pages; the limit (MAX_PAGES) is {settings.MaxPages:N0}");
         }
+        using var scratch = new ScratchFile(pdf);
         var pages = new List<PageResult>(pageCount);
+        var scans = 0;
         for (var number = 1; number <= pageCount; number++)
         {
             ct.ThrowIfCancellationRequested();
-            pages.Add(ExtractPage(document, number));
+            var (page, scanned) = ExtractPage(document, number, settings, scratch);
+            pages.Add(page);
+            scans += scanned ? 1 : 0;
+        }
+        if (scans > 0 && pages.All(p => p.Text.Length == 0))
+        {
+            var why = settings.Ocr is null ? "OCR is off (OCR_ENABLED)" : pages.FirstOrDefault(p => p.Error is not null)?.Error ?? "OCR found no text";
+            throw new TaskFailedException(FailureCategory.NoText, $"no page has text: {scans} of {pageCount} are scanned images, and {why}");
         }
         if (pageCount == 0 || pages.All(p => p.Error is not null))
         {
@@ -89,16 +99,40 @@ public static class PdfExtractor
         }
     }
 
-    private static PageResult ExtractPage(PdfDocument document, int number)
+    /// <returns>The page, and whether it is a scan (read by OCR, or left without text when OCR could not read it).</returns>
+    private static (PageResult Page, bool Scanned) ExtractPage(PdfDocument document, int number, ExtractionSettings settings, ScratchFile scratch)
     {
+        Page page;
+        string text;
         try
         {
-            var page = document.GetPage(number);
-            return new PageResult(number, ContentOrderTextExtractor.GetText(page));
+            page = document.GetPage(number);
+            text = PageTextAssembler.Assemble(page.Letters, settings.JoinHyphenatedWords);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            return new PageResult(number, "", Describe(e));
+            return (new PageResult(number, "", Describe(e), PageSource.None), false);
+        }
+        if (!ScanDetector.LooksScanned(page, text))
+        {
+            return (new PageResult(number, text, Source: text.Length > 0 ? PageSource.TextLayer : PageSource.None), false);
+        }
+        if (settings.Ocr is not { } ocr)
+        {
+            return (new PageResult(number, text, Source: PageSource.None), true);
+        }
+        try
+        {
+            var (ocrText, confidence) = PageOcr.Read(scratch.PdfPath, number, ocr, scratch.Folder);
+            var read = PageTextAssembler.FromLines(ocrText, settings.JoinHyphenatedWords);
+            return read.Length > 0
+                ? (new PageResult(number, read, Source: PageSource.Ocr, OcrConfidence: confidence), true)
+                // Nothing to read in the image (a photo, a drawing): what little text the page has is its text.
+                : (new PageResult(number, text, Source: text.Length > 0 ? PageSource.TextLayer : PageSource.None), true);
+        }
+        catch (OcrFailedException e)
+        {
+            return (new PageResult(number, text, $"OCR failed: {e.Message}", PageSource.None), true);
         }
     }
 

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using PdfAspire.Ingest.V1;
+using PdfAspire.Worker.Extraction;
 using PdfAspire.Worker.Processing;
 
 namespace PdfAspire.Worker.Ingest;
@@ -34,6 +35,13 @@ public static class ResultMapping
             Status = page.Error is null ? PageStatus.Ok : PageStatus.Failed,
             Text = page.Text,
             Error = page.Error ?? "",
+            Source = page.Source switch
+            {
+                PageSource.TextLayer => PageTextSource.TextLayer,
+                PageSource.Ocr => PageTextSource.Ocr,
+                _ => PageTextSource.None,
+            },
+            OcrConfidence = page.OcrConfidence ?? 0,
         }));
         return document;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PdfAspire.TaskQueue;
+using PdfAspire.Worker.Extraction.Ocr;
 using PdfAspire.Worker.Processing;
 
 namespace PdfAspire.Worker.Extraction.Isolation;
@@ -15,27 +16,48 @@ public static class ExtractorHost
 
     private const long GarbageWorthCollecting = 64L << 20;
 
-    /// <param name="args"><see cref="Command"/> and the worker's process id.</param>
+    /// <param name="args"><see cref="Command"/>, the worker's process id, and the <see cref="ExtractionSettings"/> as JSON.</param>
     public static int Run(string[] args)
     {
+        ProcessGroup.Lead();
         ExitWithParent(int.Parse(args[1], CultureInfo.InvariantCulture));
+        var settings = ExtractorProtocol.ReadSettingsArgument(args[2]);
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();
         // stdout carries the protocol: anything a library prints goes to stderr instead.
         Console.SetOut(Console.Error);
         var buffer = Array.Empty<byte>();
-        while (ExtractorProtocol.TryReadRequest(input, ref buffer, out var maxPages, out var length))
+        while (ExtractorProtocol.TryReadRequest(input, ref buffer, out var length))
         {
-            var reply = Extract(buffer, length, maxPages);
+            var reply = Extract(buffer, length, settings);
             ExtractorProtocol.WriteReply(output, reply);
             ReleaseGarbage();
             if (reply.Outcome == ExtractionOutcome.OutOfMemory)
             {
+                RemoveTemporaryFolder();
                 // A heap that hit its hard limit may be fragmented beyond use: a fresh process is cheaper to trust.
                 return 3;
             }
         }
+        RemoveTemporaryFolder();
         return 0;
+    }
+
+    /// <summary>The worker gives each extractor a temporary folder of its own (TMPDIR), which OCR scratch files go into.</summary>
+    private static void RemoveTemporaryFolder()
+    {
+        var folder = Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar);
+        if (Path.GetFileName(folder).StartsWith("pdfaspire-extractor-", StringComparison.Ordinal))
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The worker removes it when it replaces this extractor.
+            }
+        }
     }
 
     /// <summary>
@@ -67,6 +89,9 @@ public static class ExtractorHost
             {
                 Thread.Sleep(1000);
             }
+            // An OCR tool it started would outlive it otherwise, and nobody else removes its temporary folder.
+            ExternalTool.StopAll();
+            RemoveTemporaryFolder();
             Environment.Exit(4);
         }) { IsBackground = true, Name = "parent watch" };
         watch.Start();
@@ -79,12 +104,12 @@ public static class ExtractorHost
         return int.Parse(line.AsSpan(prefix.Length).Trim(), CultureInfo.InvariantCulture);
     }
 
-    private static ExtractorReply Extract(byte[] buffer, int length, int maxPages)
+    private static ExtractorReply Extract(byte[] buffer, int length, ExtractionSettings settings)
     {
         try
         {
             using var pdf = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: false);
-            return new ExtractorReply(ExtractionOutcome.Extracted, PdfExtractor.Extract(pdf, maxPages, CancellationToken.None));
+            return new ExtractorReply(ExtractionOutcome.Extracted, PdfExtractor.Extract(pdf, settings, CancellationToken.None));
         }
         catch (TaskFailedException e)
         {

@@ -16,12 +16,18 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
     private readonly Channel<ExtractorProcess?> _idle;
     private readonly List<ExtractorProcess> _started = [];
     private readonly IOptions<ProcessingOptions> _options;
+    private readonly ExtractionSettings _settings;
     private readonly WorkerMetrics _metrics;
     private readonly ILogger<ExtractorPool> _logger;
 
-    public ExtractorPool(IOptions<ProcessingOptions> options, WorkerMetrics metrics, ILogger<ExtractorPool> logger)
+    public ExtractorPool(IOptions<ProcessingOptions> options, IOptions<TextOptions> text, WorkerMetrics metrics, ILogger<ExtractorPool> logger)
     {
         (_options, _metrics, _logger) = (options, metrics, logger);
+        _settings = new ExtractionSettings(options.Value.MaxPages, text.Value.JoinHyphenatedWords, text.Value.Ocr);
+        if (OperatingSystem.IsLinux())
+        {
+            ExtractorProcess.RemoveFoldersOfGoneWorkers();
+        }
         var size = options.Value.Concurrency;
         _idle = Channel.CreateBounded<ExtractorProcess?>(size);
         for (var i = 0; i < size; i++)
@@ -38,7 +44,7 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         try
         {
             extractor = slot is { IsAlive: true } ? slot : Replace(slot);
-            return await extractor.ExtractAsync(document.Content, _options.Value.MaxPages, ct);
+            return await extractor.ExtractAsync(document.Content, ct);
         }
         finally
         {
@@ -58,7 +64,7 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
     private ExtractorProcess Replace(ExtractorProcess? dead)
     {
         Retire(dead);
-        var extractor = ExtractorProcess.Start((long)_options.Value.ExtractorMemoryLimitMb << 20, _logger);
+        var extractor = ExtractorProcess.Start(_settings, (long)_options.Value.ExtractorMemoryLimitMb << 20, _logger);
         LogStarted(extractor.ProcessId);
         lock (_started)
         {

@@ -24,13 +24,42 @@ public sealed partial class ExtractorProcess : IDisposable
     private readonly ILogger _logger;
     private readonly StandardErrorTail _stderr = new();
 
-    private ExtractorProcess(Process process, long memoryLimitBytes, ILogger logger)
+    /// <summary>The extractor's temporary folder (its TMPDIR), removed with it: a killed extractor can't clean up after OCR.</summary>
+    private readonly DirectoryInfo _scratch;
+
+    private ExtractorProcess(Process process, DirectoryInfo scratch, long memoryLimitBytes, ILogger logger)
     {
         _process = process;
+        _scratch = scratch;
         _memoryLimitBytes = memoryLimitBytes;
         _logger = logger;
         process.ErrorDataReceived += (_, e) => _stderr.Add(e.Data);
         process.BeginErrorReadLine();
+    }
+
+    private const string TemporaryFolderPrefix = "pdfaspire-extractor-";
+
+    /// <summary>
+    /// Removes the temporary folders of extractors whose worker is gone: a worker killed with SIGKILL can't, and its
+    /// extractors may have been killed with it. Each folder's name carries its worker's process id.
+    /// </summary>
+    public static void RemoveFoldersOfGoneWorkers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), TemporaryFolderPrefix + "*"))
+        {
+            var owner = Path.GetFileName(folder)[TemporaryFolderPrefix.Length..].Split('-')[0];
+            if (int.TryParse(owner, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another user's, or in use after all.
+                }
+            }
+        }
     }
 
     /// <summary>Why a document ended this process; null while it serves.</summary>
@@ -41,7 +70,7 @@ public sealed partial class ExtractorProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
-    public static ExtractorProcess Start(long memoryLimitBytes, ILogger logger)
+    public static ExtractorProcess Start(ExtractionSettings settings, long memoryLimitBytes, ILogger logger)
     {
         var start = new ProcessStartInfo
         {
@@ -66,9 +95,11 @@ public sealed partial class ExtractorProcess : IDisposable
         }
         start.ArgumentList.Add(ExtractorHost.Command);
         start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        ConfineEnvironment(start, memoryLimitBytes);
+        start.ArgumentList.Add(ExtractorProtocol.SettingsArgument(settings));
+        var scratch = Directory.CreateTempSubdirectory($"{TemporaryFolderPrefix}{Environment.ProcessId}-");
+        ConfineEnvironment(start, memoryLimitBytes, scratch.FullName);
         var process = Process.Start(start) ?? throw new InvalidOperationException("the extractor process did not start");
-        return new ExtractorProcess(process, memoryLimitBytes, logger);
+        return new ExtractorProcess(process, scratch, memoryLimitBytes, logger);
     }
 
     /// <summary>
@@ -76,7 +107,7 @@ public sealed partial class ExtractorProcess : IDisposable
     /// Workstation GC without a background thread suits one document at a time; the hard limit turns runaway
     /// allocation into an OutOfMemoryException the child reports.
     /// </summary>
-    private static void ConfineEnvironment(ProcessStartInfo start, long memoryLimitBytes)
+    private static void ConfineEnvironment(ProcessStartInfo start, long memoryLimitBytes, string temporaryFolder)
     {
         var inherited = start.Environment.Where(e => IsRuntimeVariable(e.Key)).ToList();
         start.Environment.Clear();
@@ -87,10 +118,11 @@ public sealed partial class ExtractorProcess : IDisposable
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_gcConcurrent"] = "0";
         start.Environment["DOTNET_GCHeapHardLimit"] = (memoryLimitBytes - RuntimeSlackBytes).ToString("X", CultureInfo.InvariantCulture);
+        start.Environment["TMPDIR"] = temporaryFolder;
     }
 
     private static bool IsRuntimeVariable(string name) =>
-        name is "PATH" or "HOME" or "TMPDIR" or "LANG" or "LC_ALL" or "TZ"
+        name is "PATH" or "HOME" or "LANG" or "LC_ALL" or "TZ"
         || (name.StartsWith("DOTNET_", StringComparison.Ordinal) && !name.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
         || name.StartsWith("COMPlus_", StringComparison.Ordinal);
 
@@ -98,7 +130,7 @@ public sealed partial class ExtractorProcess : IDisposable
     /// Extracts one document. Cancelling <paramref name="ct"/> (the deadline, or the end of the shutdown grace period)
     /// kills the process: a hung parse stops using a core the moment its time is up.
     /// </summary>
-    public async Task<ExtractedPdf> ExtractAsync(ReadOnlyMemory<byte> pdf, int maxPages, CancellationToken ct)
+    public async Task<ExtractedPdf> ExtractAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
         _stderr.Clear();
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -106,7 +138,7 @@ public sealed partial class ExtractorProcess : IDisposable
         ExtractorReply? reply;
         try
         {
-            await ExtractorProtocol.WriteRequestAsync(_process.StandardInput.BaseStream, pdf, maxPages, watch.Token);
+            await ExtractorProtocol.WriteRequestAsync(_process.StandardInput.BaseStream, pdf, watch.Token);
             reply = await ExtractorProtocol.ReadReplyAsync(_process.StandardOutput.BaseStream, (int)Math.Min(int.MaxValue, _memoryLimitBytes), watch.Token)
                 .WaitAsync(watch.Token);
         }
@@ -167,10 +199,11 @@ public sealed partial class ExtractorProcess : IDisposable
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                _process.Refresh();
-                if (!_process.HasExited && _process.WorkingSet64 > _memoryLimitBytes)
+                // The extractor and what it started (an OCR tool): the cap is the document's, however it is read.
+                var resident = ProcessTree.ResidentBytes(_process.Id);
+                if (!_process.HasExited && resident > _memoryLimitBytes)
                 {
-                    LogOverMemory(_process.Id, _process.WorkingSet64 >> 20, _memoryLimitBytes >> 20);
+                    LogOverMemory(_process.Id, resident >> 20, _memoryLimitBytes >> 20);
                     Kill(ExtractorExit.Memory);
                     return true;
                 }
@@ -209,7 +242,12 @@ public sealed partial class ExtractorProcess : IDisposable
         Exit ??= reason;
         try
         {
-            _process.Kill();
+            // The whole group at once: an OCR tool it started must not go on using the core the deadline took back.
+            if (!ProcessGroup.Kill(_process.Id))
+            {
+                // Not its own group yet (it had only just started): there is nothing it could have started either.
+                _process.Kill(entireProcessTree: true);
+            }
         }
         catch (InvalidOperationException)
         {
@@ -226,9 +264,17 @@ public sealed partial class ExtractorProcess : IDisposable
         }
         if (!_process.WaitForExit(TimeSpan.FromSeconds(2)))
         {
-            _process.Kill();
+            Kill(ExtractorExit.Deadline);
         }
         _process.Dispose();
+        try
+        {
+            _scratch.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed tool's file still being closed; the folder is in the system's temporary directory.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Extractor process {ProcessId} used {RssMiB} MiB, over its {LimitMiB} MiB limit; killed")]

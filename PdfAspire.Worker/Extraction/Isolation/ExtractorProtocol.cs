@@ -20,37 +20,42 @@ public enum ExtractionOutcome
 public sealed record ExtractorReply(ExtractionOutcome Outcome, ExtractedPdf? Pdf = null, string? Category = null, string? Message = null);
 
 [JsonSerializable(typeof(ExtractorReply))]
+[JsonSerializable(typeof(ExtractionSettings))]
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
 internal sealed partial class ExtractorJson : JsonSerializerContext;
 
 /// <summary>
 /// The worker ↔ extractor protocol over the child's stdin and stdout, one exchange at a time.
-/// Request: int32 page limit, int32 length, the PDF's bytes. Reply: int32 length, the <see cref="ExtractorReply"/>
-/// as UTF-8 JSON. Integers are little-endian.
+/// Request: int32 length, the PDF's bytes. Reply: int32 length, the <see cref="ExtractorReply"/> as UTF-8 JSON.
+/// Integers are little-endian. The <see cref="ExtractionSettings"/> are the process's for its life, given as JSON on
+/// its command line.
 /// </summary>
 public static class ExtractorProtocol
 {
-    public static async Task WriteRequestAsync(Stream stream, ReadOnlyMemory<byte> pdf, int maxPages, CancellationToken ct)
+    public static string SettingsArgument(ExtractionSettings settings) => JsonSerializer.Serialize(settings, ExtractorJson.Default.ExtractionSettings);
+
+    public static ExtractionSettings ReadSettingsArgument(string json) =>
+        JsonSerializer.Deserialize(json, ExtractorJson.Default.ExtractionSettings) ?? throw new ArgumentException("no extraction settings");
+
+    public static async Task WriteRequestAsync(Stream stream, ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
-        var header = new byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(header, maxPages);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), pdf.Length);
+        var header = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(header, pdf.Length);
         await stream.WriteAsync(header, ct);
         await stream.WriteAsync(pdf, ct);
         await stream.FlushAsync(ct);
     }
 
     /// <summary>Reads one request into <paramref name="buffer"/> (grown as needed); false when the worker closed the pipe.</summary>
-    public static bool TryReadRequest(Stream stream, ref byte[] buffer, out int maxPages, out int length)
+    public static bool TryReadRequest(Stream stream, ref byte[] buffer, out int length)
     {
-        Span<byte> header = stackalloc byte[8];
-        (maxPages, length) = (0, 0);
+        Span<byte> header = stackalloc byte[4];
+        length = 0;
         if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
         {
             return false;
         }
-        maxPages = BinaryPrimitives.ReadInt32LittleEndian(header);
-        length = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+        length = BinaryPrimitives.ReadInt32LittleEndian(header);
         if (buffer.Length < length)
         {
             buffer = new byte[length];
