@@ -3,7 +3,7 @@
 # force a mode with PDFASPIRE_RUN_MODE=containers|local. Ctrl+C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
-./setup.sh
+CONFIGURATION=Release ./setup.sh
 # Local use only: the dashboard opens without its login token.
 export DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS="${DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS:-true}"
-exec dotnet run --project PdfAspire.AppHost --no-build
+exec dotnet run --project PdfAspire.AppHost -c Release --no-build

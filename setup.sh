@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# OCR of scanned pages needs poppler's pdftoppm and Tesseract (English data included).
+# OCR of scanned pages needs poppler's pdftoppm and Tesseract (English data included); curl and redis-cli (with
+# redis-server) push a first PDF by hand, as the start-up summary shows.
 packages=(redis-server golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev
-  protobuf-compiler protoc-gen-go protoc-gen-go-grpc poppler-utils tesseract-ocr)
+  protobuf-compiler protoc-gen-go protoc-gen-go-grpc poppler-utils tesseract-ocr curl)
 command -v node >/dev/null || packages+=(nodejs npm)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(chromium fonts-liberation qpdf texlive-latex-base-doc texlive-pictures-doc img2pdf prometheus)

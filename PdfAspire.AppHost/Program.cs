@@ -1,5 +1,6 @@
 using PdfAspire.AppHost;
 using PdfAspire.AppHost.Infrastructure;
+using PdfAspire.AppHost.LocalRun;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -14,15 +15,16 @@ var ingest = builder.AddIngestService("go-ingest-service", mode, paths);
 // Services
 var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker", launchProfileName: null)
     .PublishWithOcrTools(paths)
+    .WithLocalReplicas()
     .WithWorkerPorts(builder.ExecutionContext)
     .WithQueueStore(redis)
     .WithObjectStore(minio)
     .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitFor(ingest)
-    .WithHttpHealthCheck("/health", endpointName: WorkerPorts.MetricsEndpoint)
+    .WithHttpHealthCheck("/health", endpointName: WorkerResource.MetricsEndpoint)
     .WithSettingsFrom(builder.Configuration, "Worker");
 
 // Apps
-builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)
+var admin = builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: null)
     .WithHttpEndpoint(name: "http")
     .WithExternalHttpEndpoints()
     // Aspire turns on trust in every X-Forwarded-For; the admin trusts only the proxies ADMIN_TRUSTED_PROXIES names,
@@ -33,5 +35,8 @@ builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProfileName: nul
     .WithObjectStore(minio)
     .WithHttpHealthCheck("/health")
     .WithParentRelationship(worker);
+
+// Run on a developer's machine: where everything is, once healthy; local processes that exit on their own restarted.
+builder.AddLocalRunServices(new LocalRunResources(mode, redis, minio, ingest, worker, admin, paths.RepositoryRoot));
 
 builder.Build().Run();

@@ -31,8 +31,9 @@ public sealed class LocalSystem : IAsyncDisposable
     {
         _redisPassword = redisPassword;
         var s3 = Directory.CreateDirectory(Path.Combine(_state, "s3")).FullName;
-        // Durable: the append-only file as the Kubernetes manifests configure it, so a restart keeps the queue.
-        string[] persistence = durableRedis ? ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", _state] : ["--appendonly", "no"];
+        // Durable: the append-only file as the Kubernetes manifests configure it (synced on every write), so a restart
+        // or a crash keeps the queue.
+        string[] persistence = durableRedis ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", _state] : ["--appendonly", "no"];
         string[] authentication = redisPassword is null ? [] : ["--requirepass", redisPassword];
         RedisServer = new InfrastructureProcess("redis-server", "redis-server",
             ["--port", Text(_redisPort), "--bind", "127.0.0.1", "--save", "", .. persistence, .. authentication]);
@@ -102,10 +103,13 @@ public sealed class LocalSystem : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>Restarts redis-server as a rolling update would: SIGTERM (it writes its append-only file), then start.</summary>
-    public async Task RestartRedisAsync()
+    /// <summary>
+    /// Restarts redis-server: as a rolling update would (SIGTERM: it finishes its append-only file), or as a crash
+    /// would (<paramref name="kill"/>: SIGKILL), then starts it again on the same port and files.
+    /// </summary>
+    public async Task RestartRedisAsync(bool kill = false)
     {
-        await RedisServer.StopAsync();
+        await RedisServer.StopAsync(kill);
         RedisServer.Start();
         await UntilRedisAnswersAsync();
     }

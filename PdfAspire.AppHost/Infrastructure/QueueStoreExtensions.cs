@@ -43,7 +43,8 @@ public static class QueueStoreExtensions
             _ => connectionString ?? throw new InvalidOperationException("redis has no connection string yet"),
             name: healthCheckKey);
 
-        // Loopback only and no password, as for any developer's local Redis; AOF on, so a restart keeps the queue.
+        // Loopback only and no password, as for any developer's local Redis; the append-only file written through on
+        // every change, so a restart or a crash (SIGKILL) keeps every queue move.
         return builder.AddResource(redis)
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
@@ -56,6 +57,8 @@ public static class QueueStoreExtensions
                 context.Args.Add("");
                 context.Args.Add("--appendonly");
                 context.Args.Add("yes");
+                context.Args.Add("--appendfsync");
+                context.Args.Add("always");
                 context.Args.Add("--dir");
                 context.Args.Add(redis.WorkingDirectory);
             })

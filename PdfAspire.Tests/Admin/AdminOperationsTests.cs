@@ -20,6 +20,7 @@ public sealed class AdminOperationsTests(AppHostFixture system)
         await File.WriteAllTextAsync(notPdf, "just some notes", TestContext.Current.CancellationToken);
 
         await admin.GotoAsync("/upload");
+        await admin.Page.GetByTestId("upload-ready").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
         await admin.Page.Locator("input[type=file]").SetInputFilesAsync([pdf, notPdf]);
 
         await Expect(admin.Page.GetByTestId("upload-queued")).ToBeVisibleAsync();

@@ -39,6 +39,8 @@ public sealed class AdminComponentContext : BunitContext
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         AddAuthorization().SetAuthorized(role).SetRoles(role);
+        // Pages render as they do in the admin: interactively, on the server.
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         // Dialogs and popovers render into their providers, as MainLayout hosts them.
         DialogProvider = Render<MudDialogProvider>();
         Render<MudPopoverProvider>();

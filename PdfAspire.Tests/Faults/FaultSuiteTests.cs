@@ -54,8 +54,16 @@ public sealed class FaultSuiteTests
         Assert.True(Exposition.Value(await second.MetricsAsync(), "pdf_tasks_processed_total") > 0, "the second worker took none");
     }
 
-    [Fact]
-    public async Task RedisRestartedMidBatch_LosesNothing_AndWorkersCarryOn()
+    /// <summary>
+    /// Redis stopped mid-batch, gracefully (SIGTERM, as in a rolling update) or not (SIGKILL), and started again on its
+    /// append-only file: nothing is lost, and nothing is delivered twice. Ingest answers slowly (10 ms), so at the
+    /// restart some results have been stored and not yet acknowledged; the worker holds those tasks and writes their
+    /// acknowledgement once Redis is back, instead of letting its stray check send them round again.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RedisRestartedMidBatch_LosesNothing_RepeatsNothing_AndWorkersCarryOn(bool kill)
     {
         await using var rig = await FaultRig.StartAsync();
         await rig.System.SetIngestFaultsAsync(0, latencyMs: 10);
@@ -63,12 +71,11 @@ public sealed class FaultSuiteTests
         var ids = await rig.SubmitBatchAsync("restart", 200);
         await Eventually.TrueAsync(async () => (await rig.StoredAsync(ids)).Count >= 30, Patience, "a first part of the batch");
 
-        await rig.System.RestartRedisAsync();
+        await rig.System.RestartRedisAsync(kill);
         var outcome = await rig.WaitForBatchAsync(ids, Patience);
 
         Assert.Equal(ids.Count, outcome.Stored.Count);
-        // An acknowledgement lost with the connection means one more delivery of that task, never a lost task.
-        Assert.InRange(outcome.Stored.Values.Sum(d => d - 1), 0, 4);
+        Assert.All(outcome.Stored, stored => Assert.True(stored.Value == 1, $"{stored.Key} was delivered {stored.Value} times"));
         Assert.False(worker.HasExited, worker.Output);
     }
 

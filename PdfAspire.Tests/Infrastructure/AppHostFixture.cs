@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace PdfAspire.Tests.Infrastructure;
 /// The whole system, started once per test collection from the real AppHost in local-process mode: Debian's
 /// redis-server, s3rver, the Go stub and the two .NET projects, each with its own state in a fresh folder.
 /// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public class AppHostFixture : IAsyncLifetime
 {
     public static readonly string[] ResourceNames =
         ["redis", "minio", "go-ingest-service", "pdf-processor-worker", "pdf-admin"];
@@ -38,6 +39,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     };
 
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("pdfaspire-tests-").FullName;
+
+    /// <summary>The shared system runs one worker (a local run starts two): tests read its metrics before and after.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [$"{PdfAspire.AppHost.WorkerResource.ReplicasKey}=1"];
     private DistributedApplication? _app;
     private ConnectionMultiplexer? _redis;
 
@@ -54,7 +58,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PdfAspire_AppHost>(
-            ["PDFASPIRE_RUN_MODE=local", $"PDFASPIRE_STATE_DIR={_stateDirectory}",
+            ["PDFASPIRE_RUN_MODE=local", $"PDFASPIRE_STATE_DIR={_stateDirectory}", .. ExtraArguments,
              $"Parameters:admin-operator-password={OperatorPassword}", $"Parameters:admin-viewer-password={ViewerPassword}",
              .. WorkerSettings.Select(s => $"Worker:{s.Key}={s.Value}")],
             (options, _) => options.DisableDashboard = true,
@@ -80,12 +84,42 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task<int> ProcessIdAsync(string resource)
     {
         var state = await App.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null), TestContext.Current.CancellationToken);
-        return Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+            e => ProcessIdOf(e.Snapshot) is not null, TestContext.Current.CancellationToken);
+        return ProcessIdOf(state.Snapshot)!.Value;
     }
+
+    /// <summary>
+    /// The worker processes of this system now (one per replica), found by the Redis they were given: Aspire starts
+    /// each through `dotnet run`, whose child is the worker itself; extractor processes are left out.
+    /// </summary>
+    public IReadOnlyList<int> WorkerProcessIds() =>
+        [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsDigit)).Select(int.Parse!)
+            .Where(pid => IsWorkerOfThisSystem(pid))];
+
+    private bool IsWorkerOfThisSystem(int pid)
+    {
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            var isWorker = commandLine[0].EndsWith("PdfAspire.Worker", StringComparison.Ordinal)
+                || (commandLine.Length > 1 && commandLine[1].EndsWith("PdfAspire.Worker.dll", StringComparison.Ordinal));
+            return isWorker && !commandLine.Contains("extract")
+                && File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"ConnectionStrings__redis={RedisConnectionString}");
+        }
+        catch (IOException)
+        {
+            return false; // gone meanwhile
+        }
+    }
+
+    private static int? ProcessIdOf(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+            ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         Pipeline?.Dispose();
         if (_redis is not null)
         {

@@ -46,6 +46,7 @@ public static class ProcessingExtensions
         services.AddSingleton<PodUsageMetrics>();
         services.AddSingleton<DocumentPipeline>();
         services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<TaskProcessor>();
         services.AddSingleton<BlockingRedisConnection>();
 

@@ -27,6 +27,7 @@ public sealed partial class TaskProcessor(
     WorkerMetrics metrics,
     IOptions<ProcessingOptions> options,
     ServedBuckets buckets,
+    OutcomeWriter outcomes,
     TimeProvider clock,
     ILogger<TaskProcessor> logger)
 {
@@ -41,7 +42,7 @@ public sealed partial class TaskProcessor(
         var startedAt = clock.GetUtcNow();
         if (!UploadTaskParser.TryParse(payload, buckets, out var task, out var parseError))
         {
-            await DeadLetterMalformedAsync(payload, parseError, startedAt);
+            await DeadLetterMalformedAsync(payload, parseError, startedAt, abort);
             return;
         }
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = task.TaskId! });
@@ -58,7 +59,7 @@ public sealed partial class TaskProcessor(
             // overflow, an OOM kill) or ran out of time every time.
             var category = attempt.LastFailure == FailureCategory.Timeout ? FailureCategory.Timeout : FailureCategory.ParserCrash;
             await DeadLetterAsync(task, payload, attempt, category,
-                $"{attempt.Number - 1} attempts ended without a result (the worker stopped while processing this document)");
+                $"{attempt.Number - 1} attempts ended without a result (the worker stopped while processing this document)", abort);
             return;
         }
         try
@@ -70,15 +71,17 @@ public sealed partial class TaskProcessor(
                 await ingest.SubmitAsync(request, abort);
             }
             var duration = Stopwatch.GetElapsedTime(started);
-            await queue.AcknowledgeAsync(worker.Id, payload, task.TaskId!,
-                new TaskResultSummary(processed.Pdf.PageCount, processed.Pdf.FailedPages, duration), clock.GetUtcNow());
+            var summary = new TaskResultSummary(processed.Pdf.PageCount, processed.Pdf.FailedPages, duration);
+            // Ingest has the result now: the acknowledgement must be written, however long Redis takes to come back.
+            await outcomes.WriteAsync("acknowledged", task.TaskId!,
+                () => queue.AcknowledgeAsync(worker.Id, payload, task.TaskId!, summary, clock.GetUtcNow()), abort);
             metrics.RecordProcessed(duration, processed.Pdf.PageCount);
             LogProcessed(task.ObjectKey!, processed.Pdf.PageCount, processed.Pdf.FailedPages, attempt.Number, duration.TotalMilliseconds);
         }
         catch (TaskFailedException failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Category.WireName());
-            await HandleFailureAsync(task, payload, attempt, failure);
+            await HandleFailureAsync(task, payload, attempt, failure, abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -92,11 +95,11 @@ public sealed partial class TaskProcessor(
             // parser crash: retried with backoff and counted, never left stuck in the processing list.
             activity?.SetStatus(ActivityStatusCode.Error, FailureCategory.ParserCrash.WireName());
             await HandleFailureAsync(task, payload, attempt,
-                new TaskFailedException(FailureCategory.ParserCrash, $"{e.GetType().Name}: {e.Message}", e));
+                new TaskFailedException(FailureCategory.ParserCrash, $"{e.GetType().Name}: {e.Message}", e), abort);
         }
     }
 
-    private async Task HandleFailureAsync(UploadTask task, string payload, TaskAttempt attempt, TaskFailedException failure)
+    private async Task HandleFailureAsync(UploadTask task, string payload, TaskAttempt attempt, TaskFailedException failure, CancellationToken abort)
     {
         var category = failure.Category;
         var retryNumber = attempt.Number;
@@ -112,21 +115,22 @@ public sealed partial class TaskProcessor(
                     break;
                 }
                 await DeadLetterAsync(task, payload, attempt, category,
-                    $"{failure.Message} (still failing after MAX_INFRASTRUCTURE_RETRIES = {options.Value.MaxInfrastructureRetries} retries)");
+                    $"{failure.Message} (still failing after MAX_INFRASTRUCTURE_RETRIES = {options.Value.MaxInfrastructureRetries} retries)", abort);
                 return;
             default:
-                await DeadLetterAsync(task, payload, attempt, category, failure.Message);
+                await DeadLetterAsync(task, payload, attempt, category, failure.Message, abort);
                 return;
         }
         var dueAt = retries.NextAttemptAt(retryNumber);
-        await queue.ScheduleRetryAsync(worker.Id, payload, task.TaskId!, category, failure.Message, dueAt, clock.GetUtcNow());
+        await outcomes.WriteAsync("retry scheduled", task.TaskId!,
+            () => queue.ScheduleRetryAsync(worker.Id, payload, task.TaskId!, category, failure.Message, dueAt, clock.GetUtcNow()), abort);
         metrics.RecordFailure(category, deadLettered: false);
         LogRetry(task.ObjectKey!, category.WireName(), failure.Message, dueAt);
     }
 
-    private async Task DeadLetterAsync(UploadTask task, string payload, TaskAttempt attempt, FailureCategory category, string message)
+    private async Task DeadLetterAsync(UploadTask task, string payload, TaskAttempt attempt, FailureCategory category, string message, CancellationToken abort)
     {
-        await queue.DeadLetterAsync(worker.Id, new DeadLetter
+        var letter = new DeadLetter
         {
             TaskId = task.TaskId!,
             Payload = payload,
@@ -139,7 +143,8 @@ public sealed partial class TaskProcessor(
             SubmittedAt = task.SubmittedAt,
             FirstAttemptAt = attempt.FirstAttemptAt,
             FailedAt = clock.GetUtcNow(),
-        });
+        };
+        await outcomes.WriteAsync("dead letter", task.TaskId!, () => queue.DeadLetterAsync(worker.Id, letter), abort);
         metrics.RecordFailure(category, deadLettered: true);
         LogDeadLetter(task.ObjectKey!, category.WireName(), message, attempt.Number);
     }
@@ -148,12 +153,12 @@ public sealed partial class TaskProcessor(
     /// A payload over the size limit is a malformed task too, but its letter keeps only its beginning: storing it whole
     /// would let one producer's mistake double its weight in Redis and in every admin page that lists dead letters.
     /// </summary>
-    public async Task RejectOversizedAsync(byte[] payload)
+    public async Task RejectOversizedAsync(byte[] payload, CancellationToken abort)
     {
         var now = clock.GetUtcNow();
         var id = UploadTaskParser.MalformedId(payload);
         var error = $"task is {payload.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)";
-        await queue.DeadLetterOversizedAsync(worker.Id, new DeadLetter
+        var letter = new DeadLetter
         {
             TaskId = id,
             Payload = Encoding.UTF8.GetString(payload, 0, KeptPrefixBytes),
@@ -164,7 +169,8 @@ public sealed partial class TaskProcessor(
             WorkerId = worker.Id,
             FirstAttemptAt = now,
             FailedAt = now,
-        }, payload.Length, RedisDigest(payload));
+        };
+        await outcomes.WriteAsync("dead letter", id, () => queue.DeadLetterOversizedAsync(worker.Id, letter, payload.Length, RedisDigest(payload)), abort);
         metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
     }
@@ -173,11 +179,11 @@ public sealed partial class TaskProcessor(
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Matches redis.sha1hex; not a security use.")]
     private static string RedisDigest(byte[] payload) => Convert.ToHexStringLower(SHA1.HashData(payload));
 
-    private async Task DeadLetterMalformedAsync(string payload, string error, DateTimeOffset now)
+    private async Task DeadLetterMalformedAsync(string payload, string error, DateTimeOffset now, CancellationToken abort)
     {
         // No task id can be trusted: the letter is keyed by the payload's hash, so the same bad payload is one letter.
         var id = UploadTaskParser.MalformedId(Encoding.UTF8.GetBytes(payload));
-        await queue.DeadLetterAsync(worker.Id, new DeadLetter
+        var letter = new DeadLetter
         {
             TaskId = id,
             Payload = payload,
@@ -187,7 +193,8 @@ public sealed partial class TaskProcessor(
             WorkerId = worker.Id,
             FirstAttemptAt = now,
             FailedAt = now,
-        });
+        };
+        await outcomes.WriteAsync("dead letter", id, () => queue.DeadLetterAsync(worker.Id, letter), abort);
         metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
     }

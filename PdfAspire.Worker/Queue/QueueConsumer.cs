@@ -54,7 +54,7 @@ public sealed partial class QueueConsumer(
                 if (taken.Length > UploadTaskParser.MaxPayloadBytes)
                 {
                     // Refused by its size alone, never decoded: no copy of a huge payload is made in this process.
-                    Track(RunAsync(() => processor.RejectOversizedAsync(taken), slots));
+                    Track(RunAsync(() => processor.RejectOversizedAsync(taken, _abortInFlight.Token), slots));
                     continue;
                 }
                 var payload = Encoding.UTF8.GetString(taken);

@@ -11,8 +11,22 @@ public partial class Upload
 
     private readonly List<FileRow> _files = [];
     private bool _busy;
+    private bool _ready;
 
     [Inject] private DocumentUploader Uploader { get; set; } = default!;
+
+    /// <summary>
+    /// The file input's script is set up in its first interactive render (a JS call); a render after it, sent over the
+    /// same circuit, reaches the browser only once that call has. Files set before it would go unnoticed.
+    /// </summary>
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            _ready = true;
+            StateHasChanged();
+        }
+    }
 
     private Task UploadAsync(InputFileChangeEventArgs e) => AsOperatorAsync(async () =>
     {

@@ -1,6 +1,7 @@
 namespace PdfAspire.AppHost;
 
-public static class WorkerPorts
+/// <summary>How the worker runs: its two listeners, its replicas, and how its image is built.</summary>
+public static class WorkerResource
 {
     /// <summary>
     /// Published, the worker is built from PdfAspire.Worker/Dockerfile (context: the repository root) rather than by the
@@ -17,6 +18,22 @@ public static class WorkerPorts
     /// The worker's two listeners. Locally their ports are allocated (so tests and a running copy never collide) and
     /// passed in GRPC_SERVER_PORT / METRICS_PORT; published, they are the guide's 50052 and 8000.
     /// </summary>
+    /// <summary>Worker processes a local run starts (PDFASPIRE_WORKER_REPLICAS): two, so one death never stalls the queue.</summary>
+    public const string ReplicasKey = "PDFASPIRE_WORKER_REPLICAS";
+
+    public static IResourceBuilder<ProjectResource> WithLocalReplicas(this IResourceBuilder<ProjectResource> worker)
+    {
+        var builder = worker.ApplicationBuilder;
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // In Kubernetes the replicas are the overlays' (and the autoscaler's) business.
+            return worker;
+        }
+        var configured = builder.Configuration[ReplicasKey];
+        var replicas = configured is { Length: > 0 } ? int.Parse(configured, System.Globalization.CultureInfo.InvariantCulture) : 2;
+        return replicas == 1 ? worker : worker.WithReplicas(replicas);
+    }
+
     public static IResourceBuilder<ProjectResource> WithWorkerPorts(this IResourceBuilder<ProjectResource> worker, DistributedApplicationExecutionContext context)
     {
         int? grpcPort = context.IsPublishMode ? 50052 : null;

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using PdfAspire.AppHost.LocalRun;
+using PdfAspire.Tests.Infrastructure;
+
+namespace PdfAspire.Tests.LocalRun;
+
+/// <summary>
+/// Local mode heals itself: a worker and Redis SIGKILLed in the middle of a batch come back on their own, and every
+/// task is stored by ingest once; a stop someone asked for is not undone.
+/// </summary>
+[Collection(SupervisedSystemCollection.Name)]
+public sealed class SupervisionTests(SupervisedSystem system)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task AWorkerAndRedisKilledMidBatch_AreRestarted_AndEveryTaskIsStoredOnce()
+    {
+        var workers = await Eventually.ValueAsync(() => Task.FromResult(system.WorkerProcessIds()), ids => ids.Count == 2,
+            TimeSpan.FromMinutes(1), "two worker replicas");
+        var ids = new List<string>();
+        for (var i = 0; i < 80; i++)
+        {
+            ids.Add(await system.Pipeline.SubmitAsync("supervised", Corpus.Generated($"supervised document {i}")));
+        }
+        await Eventually.TrueAsync(async () => (await system.Pipeline.ResultsAsync(ids)).Count >= 10, Patience, "a first part of the batch");
+        var redis = await system.ProcessIdAsync("redis");
+
+        Process.GetProcessById(workers[0]).Kill();
+        Process.GetProcessById(redis).Kill();
+        var results = await system.Pipeline.WaitForResultsAsync(ids, Patience);
+
+        // Each task stored once; only tasks the killed worker had in hand (two at a time) may have reached ingest twice.
+        Assert.Equal(ids.Count, results.Count);
+        Assert.InRange(results.Values.Sum(r => r.Deliveries - 1), 0, 2);
+        var supervisor = system.App.Services.GetRequiredService<ResourceSupervisor>();
+        Assert.Contains(supervisor.Decisions, d => d.ResourceId.StartsWith("redis", StringComparison.Ordinal) && d.Action == SupervisionAction.Restarted);
+        Assert.Contains(supervisor.Decisions, d => d.ResourceId.StartsWith("pdf-processor-worker", StringComparison.Ordinal) && d.Action == SupervisionAction.Restarted);
+        await Eventually.TrueAsync(() => Task.FromResult(system.WorkerProcessIds().Count == 2 && !system.WorkerProcessIds().Contains(workers[0])),
+            Patience, "the killed worker replaced");
+        Assert.NotEqual(redis, await system.ProcessIdAsync("redis"));
+    }
+
+    [Fact]
+    public async Task AStopSomeoneAskedFor_IsNotUndone()
+    {
+        // As the dashboard's Stop button does it.
+        var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
+        var supervisor = system.App.Services.GetRequiredService<ResourceSupervisor>();
+
+        var stopped = await commands.ExecuteCommandAsync("go-ingest-service", KnownResourceCommands.StopCommand, TestContext.Current.CancellationToken);
+        var decision = await Eventually.ValueAsync(() => Task.FromResult(supervisor.Decisions.LastOrDefault(d => d.ResourceId.StartsWith("go-ingest-service", StringComparison.Ordinal))),
+            d => d is not null, TimeSpan.FromMinutes(1), "the supervisor's decision about go-ingest-service");
+
+        Assert.True(stopped.Success, stopped.Message);
+        Assert.Equal(SupervisionAction.LeftStopped, decision!.Action);
+        var started = await commands.ExecuteCommandAsync("go-ingest-service", KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
+        Assert.True(started.Success, started.Message);
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync("go-ingest-service", TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+    }
+}
