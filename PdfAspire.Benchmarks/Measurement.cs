@@ -3,6 +3,15 @@ namespace PdfAspire.Benchmarks;
 /// <summary>One row of the results table.</summary>
 public sealed record Measurement(string Name, int Documents, long Pages, long Bytes, TimeSpan Elapsed, long? PeakRssBytes = null)
 {
+    /// <summary>The <see cref="CpuSeconds"/> key of the worker processes (in-process extraction included).</summary>
+    public const string WorkerCpu = "worker(s)";
+
+    /// <summary>The <see cref="CpuSeconds"/> key of the extractor processes.</summary>
+    public const string ExtractorCpu = "extractor processes";
+
+    /// <summary>The benchmark's own process while it waits for a pipeline: not part of the work measured.</summary>
+    public const string BenchmarkCpu = "benchmark (this process)";
+
     /// <summary>Peak resident memory of one worker's extractor processes, added up (largest over the run's workers).</summary>
     public long? ExtractorPeakRssBytes { get; init; }
 
@@ -12,9 +21,24 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
     /// <summary>CPU seconds each process spent during the run: where the cores went.</summary>
     public IReadOnlyDictionary<string, double> CpuSeconds { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Wall time the workers' garbage collector paused them for (pipeline rows).</summary>
+    public double? WorkerGcPauseSeconds { get; init; }
+
+    /// <summary>Documents the pipeline dead-lettered instead of delivering (their pages still count: they were worked on).</summary>
+    public int DeadLettered { get; init; }
+
+    /// <summary>A row computed from the others (the ideal scaling), not measured.</summary>
+    public bool Computed { get; init; }
+
     public double PagesPerSecond => Pages / Elapsed.TotalSeconds;
 
     public double MegabytesPerSecond => Bytes / 1048576.0 / Elapsed.TotalSeconds;
+
+    /// <summary>Milliseconds of CPU per page that <paramref name="process"/> spent; null when the row did not measure it.</summary>
+    public double? CpuMsPerPage(string process) => CpuSeconds.TryGetValue(process, out var seconds) ? seconds * 1000 / Pages : null;
+
+    /// <summary>Milliseconds of CPU per page that all the row's processes spent on the work (the benchmark's polling left out).</summary>
+    public double? TotalCpuMsPerPage => CpuSeconds.Count == 0 ? null : CpuSeconds.Where(c => c.Key != BenchmarkCpu).Sum(c => c.Value) * 1000 / Pages;
 }
 
 /// <summary>

@@ -35,20 +35,21 @@ public static class PipelineRuns
             var samplers = processes.Select(p => new MemorySampler(p.BytesWithExtractors)).ToList();
             var watch = Stopwatch.StartNew();
             await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, payloads);
-            await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == corpus.Count);
+            await UntilAllEndedAsync(system, corpus.Count);
             var elapsed = watch.Elapsed;
             foreach (var sampler in samplers)
             {
                 await sampler.DisposeAsync();
             }
             var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
-            cpu["worker GC pauses (wall)"] = await GcPauseAsync(processes) - gcBefore;
-            return new Measurement($"pipeline: {workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}{(isolated ? "" : ", in-process extraction")}",
+            return new Measurement(Name(workers, concurrency, isolated),
                 corpus.Count, corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()))
             {
                 CpuSeconds = cpu,
+                WorkerGcPauseSeconds = await GcPauseAsync(processes) - gcBefore,
                 ExtractorPeakRssBytes = isolated ? processes.Max(p => p.ExtractorPeakRssBytes()) : null,
                 TogetherPeakBytes = samplers.Max(s => s.PeakBytes),
+                DeadLettered = (int)await system.Redis.GetDatabase().HashLengthAsync(DeadLetters),
             };
         }
         finally
@@ -60,15 +61,26 @@ public static class PipelineRuns
         }
     }
 
+    public const string NamePrefix = "pipeline: ";
+
+    public static string Name(int workers, int concurrency, bool isolated) =>
+        $"{NamePrefix}{workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}{(isolated ? "" : ", in-process extraction")}";
+
+    private static readonly StackExchange.Redis.RedisKey DeadLetters = new QueueKeys(QueueOptions.DefaultName).Dead;
+
+    /// <summary>Every task delivered to ingest or dead-lettered: a document PdfPig can't read must not hang the run.</summary>
+    private static Task UntilAllEndedAsync(LocalSystem system, int tasks) =>
+        LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() + await system.Redis.GetDatabase().HashLengthAsync(DeadLetters) >= tasks);
+
     private static async Task<double> GcPauseAsync(List<WorkerProcess> workers) =>
         (await Task.WhenAll(workers.Select(w => w.GcPauseSecondsAsync()))).Sum();
 
     private static Dictionary<string, double> CpuByProcess(LocalSystem system, List<WorkerProcess> workers)
     {
         var cpu = system.InfrastructureCpu();
-        cpu["worker(s)"] = workers.Sum(w => w.CpuSeconds());
-        cpu["extractor processes"] = workers.Sum(w => w.ExtractorCpuSeconds());
-        cpu["benchmark (this process)"] = ProcessCpu.Seconds(Environment.ProcessId);
+        cpu[Measurement.WorkerCpu] = workers.Sum(w => w.CpuSeconds());
+        cpu[Measurement.ExtractorCpu] = workers.Sum(w => w.ExtractorCpuSeconds());
+        cpu[Measurement.BenchmarkCpu] = ProcessCpu.Seconds(Environment.ProcessId);
         return cpu;
     }
 
@@ -82,8 +94,9 @@ public static class PipelineRuns
             .Select(i => (StackExchange.Redis.RedisValue)TaskJson(prefix, i, corpus[i].Name).Replace($"\"{TaskId(prefix, i)}\"", $"\"warm-up-{i}\"", StringComparison.Ordinal))
             .ToArray();
         await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, warmUp);
-        await LocalSystem.UntilDoneAsync(async () => await system.StoredAsync() == warmUp.Length);
+        await UntilAllEndedAsync(system, warmUp.Length);
         (await system.Stub.DeleteAsync("/results")).EnsureSuccessStatusCode();
+        await system.Redis.GetDatabase().KeyDeleteAsync(DeadLetters);
     }
 
     /// <summary>

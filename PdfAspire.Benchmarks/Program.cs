@@ -1,11 +1,11 @@
 using PdfAspire.Benchmarks;
 using PdfAspire.Benchmarks.Quality;
 
-// One run on one corpus and the same cores: raw PdfPig, pdftotext, the whole pipeline in several shapes, per-task
-// overhead, and worker memory. `--smoke` runs a tiny corpus to prove the benchmark works (CI), never a threshold;
-// `--overhead` measures only the per-task overhead, in seconds, for work on the path a task takes; `--quality`
-// measures the delivered text against pdftotext (and OCR against the pages scans were made from); `--corpus DIR`
-// runs on the PDFs of a folder instead of Debian's texlive documentation.
+// One run on the same cores, per corpus: raw PdfPig, pdftotext, one extractor and one per core with no pipeline, the
+// ideal scaling they imply, and the whole pipeline in several shapes; then per-task overhead and memory. `--smoke`
+// runs a few documents of each corpus to prove the benchmark works (CI), never a threshold; `--overhead` measures only
+// the per-task overhead; `--quality` measures the delivered text against pdftotext (and OCR against the pages scans
+// were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
@@ -20,7 +20,7 @@ if (args.Contains("--quality"))
     return;
 }
 
-Console.WriteLine($"Loading the corpus ({(smoke ? "smoke" : "full")})…");
+Console.WriteLine($"Loading the corpora ({(smoke ? "smoke" : "full")})…");
 var onePagers = BenchCorpus.OnePagers(smoke ? 12 : 200);
 if (args.Contains("--overhead"))
 {
@@ -29,46 +29,36 @@ if (args.Contains("--overhead"))
     Console.WriteLine(Report.OverheadSummary(await PipelineRuns.OverheadAsync(overheadOnly, onePagers, "one-page")));
     return;
 }
-var corpus = userCorpus is null ? BenchCorpus.FromPackage(BenchCorpus.LatexBase, smoke ? 4 : null) : BenchCorpus.FromDirectory(userCorpus);
-Console.WriteLine($"{corpus.Count} texlive PDFs, {corpus.Sum(d => d.Pages)} pages, {corpus.Sum(d => (long)d.Content.Length) / 1048576.0:0.0} MB; {onePagers.Count} one-page PDFs");
-
-var rows = new List<Measurement>();
-Console.WriteLine("raw PdfPig…");
-RawExtraction.Run(corpus.Take(2).ToList()); // warm-up: JIT and font tables
-rows.Add(RawExtraction.Run(corpus));
-Console.WriteLine("pdftotext…");
-rows.Add(await PopplerExtraction.RunAsync(corpus));
-Console.WriteLine("one extractor process…");
-rows.Add(await SingleExtractor.RunAsync(corpus));
-
-await using (var system = await LocalSystem.StartAsync())
+List<(string Name, IReadOnlyList<CorpusDocument> Documents)> corpora = userCorpus is not null
+    ? [(userCorpus, BenchCorpus.FromDirectory(userCorpus))]
+    :
+    [
+        (BenchCorpus.LatexBase, BenchCorpus.FromPackage(BenchCorpus.LatexBase, smoke ? 4 : null)),
+        (BenchCorpus.Pictures, BenchCorpus.FromPackage(BenchCorpus.Pictures, smoke ? 3 : null)),
+    ];
+foreach (var (name, documents) in corpora)
 {
-    await PipelineRuns.UploadAsync(system, corpus, "corpus");
-    await PipelineRuns.UploadAsync(system, onePagers, "one-page");
-    var cores = Environment.ProcessorCount;
-    (int Workers, int Concurrency)[] shapes = smoke ? [(1, cores)] : [.. new[] { (1, 1), (1, 2), (1, cores), (2, cores) }.Distinct()];
-    foreach (var (workers, concurrency) in shapes)
-    {
-        Console.WriteLine($"pipeline: {workers} worker(s) × concurrency {concurrency}…");
-        rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, "corpus", workers, concurrency));
-    }
-    if (!smoke)
-    {
-        Console.WriteLine($"pipeline: 1 worker × concurrency {cores}, extraction in-process (what isolation costs)…");
-        rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, "corpus", 1, cores, isolated: false));
-    }
-    Console.WriteLine("per-task overhead…");
-    var overhead = await PipelineRuns.OverheadAsync(system, onePagers, "one-page");
-
-    var report = new Report(rows, overhead, environment);
-    var markdown = report.Markdown();
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
-    await File.WriteAllTextAsync(Path.Combine(output, "benchmark.json"), report.Json());
-    report.Chart(Path.Combine(output, "benchmark.png"));
-    Console.WriteLine($"Written: {output}/benchmark.md, benchmark.json, benchmark.png");
+    Console.WriteLine($"{name}: {documents.Count} PDFs, {documents.Sum(d => d.Pages):N0} pages, {documents.Sum(d => (long)d.Content.Length) / 1048576.0:0.0} MB");
 }
+
+await using var system = await LocalSystem.StartAsync();
+var results = new List<CorpusResult>();
+foreach (var (name, documents) in corpora)
+{
+    results.Add(await ThroughputRun.RunAsync(system, name, Report.Slug(name), documents, smoke));
+}
+Console.WriteLine("per-task overhead…");
+await PipelineRuns.UploadAsync(system, onePagers, "one-page");
+var overhead = await PipelineRuns.OverheadAsync(system, onePagers, "one-page");
+
+var report = new Report(results, overhead, environment);
+var markdown = report.Markdown();
+Console.WriteLine();
+Console.WriteLine(markdown);
+await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
+await File.WriteAllTextAsync(Path.Combine(output, "benchmark.json"), report.Json());
+var charts = report.Charts(output).Select(Path.GetFileName).ToList();
+Console.WriteLine($"Written: {output}/benchmark.md, benchmark.json, {string.Join(", ", charts)}");
 if (smoke)
 {
     // Proves the quality run works too, on a handful of documents and one scan.

@@ -1,34 +1,58 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using PdfAspire.Worker.Extraction;
 using PdfAspire.Worker.Extraction.Isolation;
 
 namespace PdfAspire.Benchmarks;
 
 /// <summary>
-/// One extractor process, as the worker runs it, fed the corpus one document after another: its CPU per page and
-/// its peak memory, without the rest of the pipeline around it.
+/// Extractor processes as the worker runs them, fed the corpus directly with no pipeline around them: one alone (its
+/// CPU per page is the engine's own cost, the basis of the "ideal" row), and as many as there are cores, taking the next
+/// document as each finishes (how the engine itself scales: what two side by side cost each other).
 /// </summary>
 public static class SingleExtractor
 {
-    public static async Task<Measurement> RunAsync(IReadOnlyList<CorpusDocument> corpus)
+    /// <summary>The worker's defaults for text PDFs: hyphenated words joined, no page limit; throughput runs leave OCR out.</summary>
+    public static ExtractionSettings Settings { get; } = new(int.MaxValue, JoinHyphenatedWords: true, Ocr: null);
+
+    public static string Name(int processes) =>
+        processes == 1 ? "one extractor process, one document at a time" : $"{processes} extractor processes, no pipeline";
+
+    public static async Task<Measurement> RunAsync(IReadOnlyList<CorpusDocument> corpus, int processes)
     {
-        using var extractor = ExtractorProcess.Start(RawExtraction.Extraction, 1024L << 20, NullLogger.Instance);
-        foreach (var document in corpus.Take(2))
+        var extractors = Enumerable.Range(0, processes).Select(_ => ExtractorProcess.Start(Settings, 1024L << 20, NullLogger.Instance)).ToList();
+        try
         {
-            // Warm-up, as for the other rows: JIT and font tables.
-            await extractor.ExtractAsync(document.Content, CancellationToken.None);
+            // Warm-up, as for the other rows: JIT and font tables, in every process.
+            await Task.WhenAll(extractors.Select(async e =>
+            {
+                foreach (var document in corpus.Take(2))
+                {
+                    await e.ExtractAsync(document.Content, CancellationToken.None);
+                }
+            }));
+            var cpuBefore = extractors.Sum(e => ProcessCpu.Seconds(e.ProcessId));
+            var next = new ConcurrentQueue<CorpusDocument>(corpus);
+            long pages = 0;
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(extractors.Select(async e =>
+            {
+                while (next.TryDequeue(out var document))
+                {
+                    Interlocked.Add(ref pages, (await e.ExtractAsync(document.Content, CancellationToken.None)).PageCount);
+                }
+            }));
+            var elapsed = watch.Elapsed;
+            return new Measurement(Name(processes), corpus.Count, pages, corpus.Sum(d => (long)d.Content.Length), elapsed,
+                extractors.Max(e => ProcFs.PeakResidentBytes(e.ProcessId)))
+            {
+                CpuSeconds = new Dictionary<string, double> { [Measurement.ExtractorCpu] = extractors.Sum(e => ProcessCpu.Seconds(e.ProcessId)) - cpuBefore },
+            };
         }
-        var cpuBefore = ProcessCpu.Seconds(extractor.ProcessId);
-        long pages = 0;
-        var watch = Stopwatch.StartNew();
-        foreach (var document in corpus)
+        finally
         {
-            pages += (await extractor.ExtractAsync(document.Content, CancellationToken.None)).PageCount;
+            extractors.ForEach(e => e.Dispose());
         }
-        return new Measurement("one extractor process, one document at a time", corpus.Count, pages,
-            corpus.Sum(d => (long)d.Content.Length), watch.Elapsed, ProcFs.PeakResidentBytes(extractor.ProcessId))
-        {
-            CpuSeconds = new Dictionary<string, double> { ["extractor process"] = ProcessCpu.Seconds(extractor.ProcessId) - cpuBefore },
-        };
     }
 }

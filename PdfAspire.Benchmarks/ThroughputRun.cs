@@ -1,0 +1,75 @@
+namespace PdfAspire.Benchmarks;
+
+/// <summary>Every throughput row for one corpus, on the same cores, in one run.</summary>
+public sealed record CorpusResult(string Corpus, IReadOnlyList<Measurement> Rows)
+{
+    public static readonly string DefaultPipelineName = PipelineRuns.Name(1, Environment.ProcessorCount, isolated: true);
+
+    public Measurement Poppler => Rows.Single(r => r.Name == PopplerExtraction.Name);
+
+    public Measurement LoneExtractor => Rows.Single(r => r.Name == SingleExtractor.Name(1));
+
+    public Measurement Ideal => Rows.Single(r => r.Computed);
+
+    public Measurement DefaultPipeline => Rows.Single(r => r.Name == DefaultPipelineName);
+
+    public IEnumerable<Measurement> Pipelines => Rows.Where(r => r.Name.StartsWith(PipelineRuns.NamePrefix, StringComparison.Ordinal));
+
+    public int Pages => (int)LoneExtractor.Pages;
+
+    public int Documents => LoneExtractor.Documents;
+
+    public long Bytes => LoneExtractor.Bytes;
+}
+
+public static class ThroughputRun
+{
+    /// <summary>
+    /// The engine alone first (PdfPig in-process, pdftotext, one extractor, one per core), the ideal it implies, then
+    /// the whole pipeline in several shapes. <paramref name="prefix"/> keeps this corpus's objects apart in the bucket.
+    /// </summary>
+    public static async Task<CorpusResult> RunAsync(LocalSystem system, string name, string prefix, IReadOnlyList<CorpusDocument> corpus, bool smoke)
+    {
+        var cores = Environment.ProcessorCount;
+        var rows = new List<Measurement>();
+        Console.WriteLine($"{name}: raw PdfPig…");
+        RawExtraction.Run([.. corpus.Take(2)]); // warm-up: JIT and font tables
+        rows.Add(RawExtraction.Run(corpus));
+        Console.WriteLine($"{name}: pdftotext…");
+        rows.Add(await PopplerExtraction.RunAsync(corpus));
+        Console.WriteLine($"{name}: one extractor process…");
+        var lone = await SingleExtractor.RunAsync(corpus, 1);
+        rows.Add(lone);
+        Console.WriteLine($"{name}: {cores} extractor processes…");
+        rows.Add(await SingleExtractor.RunAsync(corpus, cores));
+        rows.Add(Ideal(lone, cores));
+
+        await PipelineRuns.UploadAsync(system, corpus, prefix);
+        (int Workers, int Concurrency)[] shapes = smoke ? [(1, cores)] : [.. new[] { (1, 1), (1, cores), (1, 2 * cores), (2, cores) }.Distinct()];
+        foreach (var (workers, concurrency) in shapes)
+        {
+            Console.WriteLine($"{name}: pipeline, {workers} worker(s) × concurrency {concurrency}…");
+            rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, workers, concurrency));
+        }
+        if (!smoke)
+        {
+            Console.WriteLine($"{name}: pipeline, 1 worker × concurrency {cores}, extraction in-process (what isolation costs)…");
+            rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, 1, cores, isolated: false));
+        }
+        return new CorpusResult(name, rows);
+    }
+
+    /// <summary>
+    /// What <paramref name="cores"/> extractors would do if they scaled perfectly: each as fast per CPU-second as one
+    /// alone, every core busy, nothing else running. No pipeline can beat it; the default shape is held to 0.9 × it.
+    /// </summary>
+    private static Measurement Ideal(Measurement lone, int cores)
+    {
+        var pagesPerCpuSecond = lone.Pages / lone.CpuSeconds[Measurement.ExtractorCpu];
+        return new Measurement($"ideal: {cores} cores × one extractor's {pagesPerCpuSecond:0} pages per CPU-second", lone.Documents, lone.Pages,
+            lone.Bytes, TimeSpan.FromSeconds(lone.Pages / (cores * pagesPerCpuSecond)))
+        {
+            Computed = true,
+        };
+    }
+}
