@@ -43,7 +43,7 @@ public static class PipelineRuns
             }
             var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
             return new Measurement(Name(workers, concurrency, isolated),
-                corpus.Count, corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakRssBytes()))
+                corpus.Count, corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakResidentBytes()))
             {
                 CpuSeconds = cpu,
                 WorkerGcPauseSeconds = await GcPauseAsync(processes) - gcBefore,

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace PdfAspire.TaskQueue;
 
 /// <summary>
@@ -8,6 +6,11 @@ namespace PdfAspire.TaskQueue;
 /// </summary>
 public sealed record DeadLetter
 {
+    /// <summary>The JSON names the RetryDead script reads.</summary>
+    public const string PayloadField = "payload";
+
+    public const string PayloadTruncatedField = "payload_truncated";
+
     public required string TaskId { get; init; }
     public required string Payload { get; init; }
 
@@ -25,9 +28,3 @@ public sealed record DeadLetter
     public DateTimeOffset? FirstAttemptAt { get; init; }
     public required DateTimeOffset FailedAt { get; init; }
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(DeadLetter))]
-public sealed partial class DeadLetterJsonContext : JsonSerializerContext;

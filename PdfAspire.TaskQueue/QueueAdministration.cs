@@ -8,7 +8,7 @@ namespace PdfAspire.TaskQueue;
 /// consumption, return stale in-flight tasks, and queue uploads. Every retry is the atomic RetryDead script, so the
 /// queue's guarantees hold under double clicks and concurrent operators: a retried task is queued exactly once.
 /// </summary>
-public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys keys, ReliableQueue queue, TimeProvider clock)
+public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys keys, WorkerRegistry workers, TimeProvider clock)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -16,9 +16,14 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     {
         var now = clock.GetUtcNow();
         var entry = JsonSerializer.Serialize(new TaskEvent { At = now, Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName },
-            TaskEventJsonContext.Default.TaskEvent);
+            TaskQueueJsonContext.Default.TaskEvent);
         RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
-        RedisValue[] args = [taskId, entry, now.ToUnixTimeMilliseconds(), (long)ReliableQueue.HistoryRetention.TotalSeconds, TaskJournal.MaxEvents];
+        RedisValue[] args =
+        [
+            taskId, entry, now.ToUnixTimeMilliseconds(), (long)TaskHistory.Retention.TotalSeconds, TaskJournal.MaxEvents,
+            TaskRecordFields.Status, TaskStatuses.Pending, TaskRecordFields.Attempts, TaskRecordFields.InfrastructureRetries,
+            DeadLetter.PayloadField, DeadLetter.PayloadTruncatedField,
+        ];
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args) == 1;
     }
 
@@ -49,16 +54,16 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync()
     {
         var entries = await Db.HashValuesAsync(keys.Dead);
-        return [.. entries.Select(e => JsonSerializer.Deserialize((string)e!, DeadLetterJsonContext.Default.DeadLetter)!)];
+        return [.. entries.Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.DeadLetter)!)];
     }
 
     public Task PauseAsync(string operatorName) =>
-        Db.StringSetAsync(keys.Paused, $"{operatorName} at {ReliableQueue.Stamp(clock.GetUtcNow())}");
+        Db.StringSetAsync(keys.Paused, $"{operatorName} at {Stamps.Format(clock.GetUtcNow())}");
 
     public Task ResumeAsync() => Db.KeyDeleteAsync(keys.Paused);
 
     /// <summary>Returns the in-flight tasks of workers whose lease has expired, and of orphaned lists, to pending now.</summary>
-    public Task<int> ReturnStaleAsync() => queue.ReapAsync(clock.GetUtcNow(), includeOrphans: true);
+    public Task<int> ReturnStaleAsync() => workers.ReapAsync(clock.GetUtcNow(), includeOrphans: true);
 
     /// <summary>Queues a task whose PDF is already in the bucket, and records it so it is searchable at once.</summary>
     public async Task EnqueueAsync(UploadTask task, string queuedBy)
@@ -72,10 +77,10 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
             new(TaskRecordFields.FileName, task.FileName ?? ""),
             new(TaskRecordFields.Bucket, task.Bucket ?? ""),
             new(TaskRecordFields.ObjectKey, task.ObjectKey ?? ""),
-            new(TaskRecordFields.SubmittedAt, ReliableQueue.Stamp(task.SubmittedAt ?? now)),
+            new(TaskRecordFields.SubmittedAt, Stamps.Format(task.SubmittedAt ?? now)),
             new(TaskRecordFields.Status, TaskStatuses.Pending),
         ]);
-        _ = tx.KeyExpireAsync(keys.Task(task.TaskId!), ReliableQueue.HistoryRetention);
+        _ = tx.KeyExpireAsync(keys.Task(task.TaskId!), TaskHistory.Retention);
         TaskJournal.Index(tx, keys, task.TaskId!, task.FileName);
         TaskJournal.AddEvent(tx, keys, task.TaskId!, new TaskEvent { At = now, Kind = TaskEventKinds.Queued, Worker = queuedBy });
         await tx.ExecuteAsync();

@@ -35,14 +35,14 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         {
             var id = (string)entry.Element!;
             var info = (await Db.HashGetAllAsync(keys.Worker(id))).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
-            var heartbeat = ReliableQueue.ParseStamp(info.GetValueOrDefault("heartbeat_at"));
+            var heartbeat = Stamps.Parse(info.GetValueOrDefault(WorkerRecordFields.HeartbeatAt));
             workers.Add(new WorkerStatus(
                 id,
-                info.GetValueOrDefault("host") ?? "?",
-                int.TryParse(info.GetValueOrDefault("concurrency"), out var concurrency) ? concurrency : 0,
+                info.GetValueOrDefault(WorkerRecordFields.Host) ?? "?",
+                int.TryParse(info.GetValueOrDefault(WorkerRecordFields.Concurrency), out var concurrency) ? concurrency : 0,
                 await Db.ListLengthAsync(keys.Processing(id)),
-                info.GetValueOrDefault("paused") == "1",
-                ReliableQueue.ParseStamp(info.GetValueOrDefault("started_at")),
+                info.GetValueOrDefault(WorkerRecordFields.Paused) == "1",
+                Stamps.Parse(info.GetValueOrDefault(WorkerRecordFields.StartedAt)),
                 heartbeat is { } at ? now - at : null,
                 entry.Score < now.ToUnixTimeMilliseconds()));
         }
@@ -103,9 +103,9 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         var events = await Db.ListRangeAsync(keys.TaskEvents(taskId));
         return new TaskDetails(
             taskId,
-            fields.ToDictionary(f => (string)f.Name!, f => (string?)f.Value ?? ""),
-            [.. events.Select(e => JsonSerializer.Deserialize((string)e!, TaskEventJsonContext.Default.TaskEvent)!)],
-            dead.IsNull ? null : JsonSerializer.Deserialize((string)dead!, DeadLetterJsonContext.Default.DeadLetter));
+            TaskRecord.From(fields.ToDictionary(f => (string)f.Name!, f => (string?)f.Value ?? "")),
+            [.. events.Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.TaskEvent)!)],
+            dead.IsNull ? null : JsonSerializer.Deserialize((string)dead!, TaskQueueJsonContext.Default.DeadLetter));
     }
 
     private async Task<IReadOnlyList<TaskSummary>> SummariesAsync(IEnumerable<string> ids, bool pruneIndex)
@@ -125,7 +125,7 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
                 continue;
             }
             summaries.Add(new TaskSummary(id, (string?)values[0] ?? "", (string)values[1]!, (int?)values[2] ?? 0,
-                ReliableQueue.ParseStamp(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4]));
+                Stamps.Parse(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4]));
         }
         return [.. summaries.OrderByDescending(s => s.LastStartedAt ?? DateTimeOffset.MinValue)];
     }

@@ -3,7 +3,7 @@ namespace PdfAspire.TaskQueue;
 /// <summary>
 /// The multi-key moves that must be atomic, as Lua. Redis runs a script without interleaving, so two workers reaping
 /// or promoting at once cannot move a task twice. (Standalone Redis, as the guide deploys: the derived key names are
-/// built inside the scripts.)
+/// built inside the scripts from prefixes passed in; every key and field name comes from the caller.)
 /// </summary>
 internal static class QueueScripts
 {
@@ -61,7 +61,8 @@ internal static class QueueScripts
 
     /// <summary>
     /// KEYS: dead, pending, task record, task events, recent tasks. ARGV: task id, event JSON, now (ms), event
-    /// retention (s), max events. Re-queues one dead letter's payload and removes the letter in one step, so a retry
+    /// retention (s), max events, then the names the script writes and reads (<see cref="TaskRecordFields"/>'s status,
+    /// the pending status, attempts, infrastructure retries; the letter's payload and truncation flag). Re-queues one dead letter's payload and removes the letter in one step, so a retry
     /// clicked twice, or by two operators at once, queues the task once. The task starts again with fresh attempts.
     /// A letter whose payload was truncated (over the size limit) is not retried.
     /// </summary>
@@ -70,11 +71,11 @@ internal static class QueueScripts
         if not letter then return 0 end
         local decoded = cjson.decode(letter)
         -- An oversized payload was kept only in part: re-queueing the part would only fail again.
-        if decoded['payload_truncated'] then return 0 end
-        local payload = decoded['payload']
+        if decoded[ARGV[11]] then return 0 end
+        local payload = decoded[ARGV[10]]
         redis.call('HDEL', KEYS[1], ARGV[1])
         redis.call('LPUSH', KEYS[2], payload)
-        redis.call('HSET', KEYS[3], 'status', 'pending', 'attempts', 0, 'infrastructure_retries', 0)
+        redis.call('HSET', KEYS[3], ARGV[6], ARGV[7], ARGV[8], 0, ARGV[9], 0)
         redis.call('RPUSH', KEYS[4], ARGV[2])
         redis.call('LTRIM', KEYS[4], -tonumber(ARGV[5]), -1)
         redis.call('EXPIRE', KEYS[4], ARGV[4])

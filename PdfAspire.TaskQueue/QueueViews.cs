@@ -17,8 +17,5 @@ public sealed record ThroughputPoint(DateTimeOffset Minute, long Processed, long
 /// <summary>One row of a task search or of the recent tasks.</summary>
 public sealed record TaskSummary(string TaskId, string FileName, string Status, int Attempts, DateTimeOffset? LastStartedAt, string? LastErrorCategory);
 
-/// <summary>Everything known about one task: its history fields, its timeline and, if it is one, its dead letter.</summary>
-public sealed record TaskDetails(string TaskId, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<TaskEvent> Events, DeadLetter? DeadLetter)
-{
-    public string? Field(string name) => Fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
-}
+/// <summary>Everything known about one task: its history record, its timeline and, if it is one, its dead letter.</summary>
+public sealed record TaskDetails(string TaskId, TaskRecord Record, IReadOnlyList<TaskEvent> Events, DeadLetter? DeadLetter);

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace PdfAspire.TaskQueue;
 
 /// <summary>One entry of a task's timeline, as the admin's task page and failure details show it.</summary>
@@ -25,9 +23,3 @@ public static class TaskEventKinds
     public const string DeadLettered = "dead_lettered";
     public const string RetriedByOperator = "retried_by_operator";
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(TaskEvent))]
-public sealed partial class TaskEventJsonContext : JsonSerializerContext;

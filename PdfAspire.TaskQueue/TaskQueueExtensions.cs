@@ -22,7 +22,9 @@ public static class TaskQueueExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new QueueKeys(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
-        builder.Services.AddSingleton<ReliableQueue>();
+        builder.Services.AddSingleton<TaskHistory>();
+        builder.Services.AddSingleton<QueueMoves>();
+        builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddSingleton<QueueInsights>();
         builder.Services.AddSingleton(TimeProvider.System);

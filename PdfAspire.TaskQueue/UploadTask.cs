@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace PdfAspire.TaskQueue;
 
 /// <summary>
@@ -19,9 +17,3 @@ public sealed record UploadTask
 
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(UploadTask))]
-public sealed partial class TaskQueueJsonContext : JsonSerializerContext;

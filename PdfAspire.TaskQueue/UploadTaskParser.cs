@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,9 +15,9 @@ public static class UploadTaskParser
     /// Parses and checks one task: every field that becomes a key or a location is valid (<see cref="TaskFieldRules"/>)
     /// and the bucket is one <paramref name="buckets"/> allows. The caller has checked the size (<see cref="MaxPayloadBytes"/>).
     /// </summary>
-    public static bool TryParse(string payload, ServedBuckets buckets, out UploadTask task, out string error)
+    public static bool TryParse(string payload, ServedBuckets buckets, [NotNullWhen(true)] out ValidTask? task, out string error)
     {
-        task = new UploadTask();
+        task = null;
         UploadTask? parsed;
         try
         {
@@ -49,12 +50,14 @@ public static class UploadTaskParser
         {
             return false;
         }
-        task = parsed with
-        {
-            TaskId = parsed.TaskId ?? DeriveId(payload),
-            Bucket = bucket,
-            FileName = string.IsNullOrWhiteSpace(parsed.FileName) ? Path.GetFileName(parsed.ObjectKey) : parsed.FileName,
-        };
+        task = new ValidTask(
+            parsed.TaskId ?? DeriveId(payload),
+            bucket,
+            parsed.ObjectKey,
+            string.IsNullOrWhiteSpace(parsed.FileName) ? Path.GetFileName(parsed.ObjectKey) : parsed.FileName,
+            parsed.SubmittedAt,
+            parsed.Traceparent,
+            parsed.Metadata ?? new Dictionary<string, string>());
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PdfAspire.LocalInfrastructure;
 using System.Net.Http.Json;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -17,7 +18,7 @@ namespace PdfAspire.Testing;
 public sealed class LocalSystem : IAsyncDisposable
 {
     public const string Bucket = StorageOptions.DefaultBucket;
-    private const string Credential = "S3RVER";
+    private const string Credential = LocalCommands.S3rverCredential;
 
     private readonly string _state = Directory.CreateTempSubdirectory("pdfaspire-local-").FullName;
     private readonly int _redisPort = LoopbackPort.Free();
@@ -33,16 +34,15 @@ public sealed class LocalSystem : IAsyncDisposable
         var s3 = Directory.CreateDirectory(Path.Combine(_state, "s3")).FullName;
         // Durable: the append-only file as the Kubernetes manifests configure it (synced on every write), so a restart
         // or a crash keeps the queue.
-        string[] persistence = durableRedis ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", _state] : ["--appendonly", "no"];
-        string[] authentication = redisPassword is null ? [] : ["--requirepass", redisPassword];
-        RedisServer = new InfrastructureProcess("redis-server", "redis-server",
-            ["--port", Text(_redisPort), "--bind", "127.0.0.1", "--save", "", .. persistence, .. authentication]);
-        StorageServer = new InfrastructureProcess("s3rver", "node",
-            [Path.Combine(RepositoryRoot, "tools", "node_modules", "s3rver", "bin", "s3rver.js"), "--address", "127.0.0.1",
-                "--port", Text(_s3Port), "--directory", s3, "--no-vhost-buckets", "--configure-bucket", Bucket]);
-        IngestStub = new InfrastructureProcess("ingest-stub", Path.Combine(RepositoryRoot, ".local", "ingest-stub", "bin", "ingest-stub"),
-            ["--bind", "127.0.0.1", "--grpc-port", Text(_grpcPort), "--http-port", Text(_stubHttpPort)]);
+        RedisServer = new InfrastructureProcess("redis-server", LocalCommands.RedisServer,
+            Strings(LocalCommands.RedisServerArgs(Text(_redisPort), _state, durableRedis, redisPassword)));
+        StorageServer = new InfrastructureProcess("s3rver", LocalCommands.Node,
+            [LocalCommands.S3rverScript(RepositoryRoot), .. Strings(LocalCommands.S3rverArgs(Text(_s3Port), s3, Bucket))]);
+        IngestStub = new InfrastructureProcess("ingest-stub", LocalCommands.IngestStubBinary(RepositoryRoot),
+            Strings(LocalCommands.IngestStubArgs(Text(_grpcPort), Text(_stubHttpPort))));
     }
+
+    private static string[] Strings(IEnumerable<object> args) => [.. args.Select(a => (string)a)];
 
     public InfrastructureProcess RedisServer { get; }
     public InfrastructureProcess StorageServer { get; }

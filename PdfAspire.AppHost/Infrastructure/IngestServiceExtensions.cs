@@ -1,3 +1,5 @@
+using PdfAspire.LocalInfrastructure;
+
 namespace PdfAspire.AppHost.Infrastructure;
 
 public static class IngestServiceExtensions
@@ -23,12 +25,9 @@ public static class IngestServiceExtensions
                 .WithArgs(context =>
                 {
                     var resource = (IResourceWithEndpoints)context.Resource;
-                    context.Args.Add("--bind");
-                    context.Args.Add("127.0.0.1");
-                    context.Args.Add("--grpc-port");
-                    context.Args.Add(resource.GetEndpoint(GrpcEndpoint).Property(EndpointProperty.TargetPort));
-                    context.Args.Add("--http-port");
-                    context.Args.Add(resource.GetEndpoint(HttpEndpoint).Property(EndpointProperty.TargetPort));
+                    context.AddAll(LocalCommands.IngestStubArgs(
+                        resource.GetEndpoint(GrpcEndpoint).Property(EndpointProperty.TargetPort),
+                        resource.GetEndpoint(HttpEndpoint).Property(EndpointProperty.TargetPort)));
                 });
         return stub
             .WithEndpoint(GrpcEndpoint, endpoint => endpoint.Transport = "http2")

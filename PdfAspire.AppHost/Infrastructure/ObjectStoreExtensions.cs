@@ -1,3 +1,5 @@
+using PdfAspire.LocalInfrastructure;
+
 namespace PdfAspire.AppHost.Infrastructure;
 
 public static class ObjectStoreExtensions
@@ -35,25 +37,15 @@ public static class ObjectStoreExtensions
 
     private static ObjectStore AddS3rver(this IDistributedApplicationBuilder builder, string name, LocalPaths paths)
     {
-        var s3rver = LocalPaths.RequireFile(paths.Tool("tools", "node_modules", "s3rver", "bin", "s3rver.js"),
+        var s3rver = LocalPaths.RequireFile(LocalCommands.S3rverScript(paths.RepositoryRoot),
             "run ./setup.sh (or npm ci --prefix tools) to install the local S3 server.");
-        // s3rver accepts only its built-in credentials.
-        const string credential = "S3RVER";
-        var server = builder.AddExecutable(name, "node", paths.StateFor(name), s3rver)
+        const string credential = LocalCommands.S3rverCredential;
+        var server = builder.AddExecutable(name, LocalCommands.Node, paths.StateFor(name), s3rver)
             .WithHttpEndpoint(name: "api", isProxied: false)
-            .WithArgs(context =>
-            {
-                var api = ((IResourceWithEndpoints)context.Resource).GetEndpoint("api");
-                context.Args.Add("--address");
-                context.Args.Add("127.0.0.1");
-                context.Args.Add("--port");
-                context.Args.Add(api.Property(EndpointProperty.TargetPort));
-                context.Args.Add("--directory");
-                context.Args.Add(paths.StateFor(name));
-                context.Args.Add("--no-vhost-buckets");
-                context.Args.Add("--configure-bucket");
-                context.Args.Add(DefaultBucketFor(builder));
-            })
+            .WithArgs(context => context.AddAll(LocalCommands.S3rverArgs(
+                ((IResourceWithEndpoints)context.Resource).GetEndpoint("api").Property(EndpointProperty.TargetPort),
+                paths.StateFor(name),
+                DefaultBucketFor(builder))))
             .WithHttpHealthCheck("/", endpointName: "api");
         return new ObjectStore(server, server.GetEndpoint("api"),
             new ObjectStoreCredentials(ReferenceExpression.Create($"{credential}"), ReferenceExpression.Create($"{credential}")));

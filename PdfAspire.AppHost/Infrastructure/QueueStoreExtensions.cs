@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using PdfAspire.LocalInfrastructure;
 
 namespace PdfAspire.AppHost.Infrastructure;
 
@@ -47,21 +48,8 @@ public static class QueueStoreExtensions
         // every change, so a restart or a crash (SIGKILL) keeps every queue move.
         return builder.AddResource(redis)
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
-            .WithArgs(context =>
-            {
-                context.Args.Add("--port");
-                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
-                context.Args.Add("--bind");
-                context.Args.Add("127.0.0.1");
-                context.Args.Add("--save");
-                context.Args.Add("");
-                context.Args.Add("--appendonly");
-                context.Args.Add("yes");
-                context.Args.Add("--appendfsync");
-                context.Args.Add("always");
-                context.Args.Add("--dir");
-                context.Args.Add(redis.WorkingDirectory);
-            })
+            .WithArgs(context => context.AddAll(
+                LocalCommands.RedisServerArgs(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort), redis.WorkingDirectory)))
             .WithHealthCheck(healthCheckKey);
     }
 }

@@ -64,7 +64,7 @@ public static class QualityRun
             if (stored is null)
             {
                 var letter = await db.HashGetAsync(keys.Dead, PipelineRuns.TaskId(prefix, i));
-                var category = letter.IsNull ? "missing" : JsonSerializer.Deserialize((string)letter!, DeadLetterJsonContext.Default.DeadLetter)!.Category;
+                var category = letter.IsNull ? "missing" : JsonSerializer.Deserialize((string)letter!, TaskQueueJsonContext.Default.DeadLetter)!.Category;
                 results.Add(new DocumentQuality(document.Name, document.Pages, TextComparison.Compare(reference, ""), TextDefects.None, category));
                 continue;
             }

@@ -23,11 +23,10 @@ public sealed class AdminComponentContext : BunitContext
     {
         Keys = new QueueKeys($"queue:component-{Guid.NewGuid():N}");
         Redis = redis.Connection.GetDatabase();
-        Queue = new ReliableQueue(redis.Connection, Keys);
-        Administration = new QueueAdministration(redis.Connection, Keys, Queue, TimeProvider.System);
+        Queue = new QueueMoves(redis.Connection, Keys, new TaskHistory(redis.Connection, Keys));
+        Administration = new QueueAdministration(redis.Connection, Keys, new WorkerRegistry(redis.Connection, Keys), TimeProvider.System);
         Services.AddSingleton<IConnectionMultiplexer>(redis.Connection);
         Services.AddSingleton(Keys);
-        Services.AddSingleton(Queue);
         Services.AddSingleton(Administration);
         Services.AddSingleton(new QueueInsights(redis.Connection, Keys, TimeProvider.System));
         Services.AddSingleton(TimeProvider.System);
@@ -50,7 +49,7 @@ public sealed class AdminComponentContext : BunitContext
 
     public IDatabase Redis { get; }
 
-    public ReliableQueue Queue { get; }
+    public QueueMoves Queue { get; }
 
     public QueueAdministration Administration { get; }
 

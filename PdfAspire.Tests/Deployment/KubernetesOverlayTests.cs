@@ -10,7 +10,7 @@ namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
 /// Every overlay renders over the base aspirate really writes, loads strictly, passes the API schemas (KEDA's
-/// included), and agrees with the AppHost's manifest, the operations guide and the settings the services really read.
+/// included), and agrees with the AppHost's manifest, the operations guide (docs/operations.md) and the settings the services really read.
 /// </summary>
 public sealed class KubernetesOverlayTests
 {
@@ -237,7 +237,7 @@ public sealed class KubernetesOverlayTests
     /// <summary>Every setting name the worker, admin and shared libraries read, off their option classes.</summary>
     public static HashSet<string> SettingNames()
     {
-        var worker = Assembly.LoadFrom(Infrastructure.WorkerProcess.WorkerAssembly());
+        var worker = Assembly.LoadFrom(Infrastructure.TestWorkers.WorkerAssembly());
         Assembly[] assemblies = [worker, typeof(QueueOptions).Assembly, typeof(Storage.StorageOptions).Assembly, typeof(PdfAspire.Admin.Security.AdminOptions).Assembly];
         var bound = assemblies.SelectMany(a => a.GetTypes()).SelectMany(t => t.GetProperties())
             .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name).OfType<string>();

@@ -28,13 +28,13 @@ public sealed class FaultRig : IAsyncDisposable
     private FaultRig(LocalSystem system)
     {
         System = system;
-        Queue = new ReliableQueue(system.Redis, Keys);
-        Administration = new QueueAdministration(system.Redis, Keys, Queue, TimeProvider.System);
+        Queue = new QueueMoves(system.Redis, Keys, new TaskHistory(system.Redis, Keys));
+        Administration = new QueueAdministration(system.Redis, Keys, new WorkerRegistry(system.Redis, Keys), TimeProvider.System);
     }
 
     public LocalSystem System { get; }
     public QueueKeys Keys { get; } = new(QueueOptions.DefaultName);
-    public ReliableQueue Queue { get; }
+    public QueueMoves Queue { get; }
     public QueueAdministration Administration { get; }
     public IDatabase Redis => System.Redis.GetDatabase();
 

@@ -142,7 +142,7 @@ public sealed class FaultSuiteTests
         await Eventually.TrueAsync(async () => (await rig.StoredAsync(ids)).Count >= 20, Patience, "a first part of the batch");
 
         leaving.Terminate();
-        Assert.Equal(0, await leaving.WaitForExitAsync(TimeSpan.FromSeconds(45)));
+        Assert.Equal(0, await leaving.WaitForExitAsync(TimeSpan.FromSeconds(45), TestContext.Current.CancellationToken));
         await rig.StartWorkerAsync("staying");
         var outcome = await rig.WaitForBatchAsync(ids, Patience);
 

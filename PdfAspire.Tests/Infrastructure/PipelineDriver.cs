@@ -23,8 +23,8 @@ public sealed class PipelineDriver : IDisposable
         _stub = new HttpClient { BaseAddress = system.Endpoint("go-ingest-service", "http") };
         StorageEndpoint = system.Endpoint("minio", "api");
         S3 = StorageExtensions.CreateClient(new StorageOptions { Endpoint = StorageEndpoint.ToString(), AccessId = "S3RVER", AccessKey = "S3RVER" });
-        Queue = new ReliableQueue(redis, Keys);
-        Administration = new QueueAdministration(redis, Keys, Queue, TimeProvider.System);
+        Queue = new QueueMoves(redis, Keys, new TaskHistory(redis, Keys));
+        Administration = new QueueAdministration(redis, Keys, new WorkerRegistry(redis, Keys), TimeProvider.System);
     }
 
     public Uri StorageEndpoint { get; }
@@ -33,7 +33,7 @@ public sealed class PipelineDriver : IDisposable
 
     public QueueKeys Keys { get; } = new(QueueOptions.DefaultName);
 
-    public ReliableQueue Queue { get; }
+    public QueueMoves Queue { get; }
 
     public QueueAdministration Administration { get; }
 
@@ -97,7 +97,7 @@ public sealed class PipelineDriver : IDisposable
     public async Task<DeadLetter?> DeadLetterAsync(string taskId)
     {
         var json = await Redis.HashGetAsync(Keys.Dead, taskId);
-        return json.IsNull ? null : JsonSerializer.Deserialize((string)json!, DeadLetterJsonContext.Default.DeadLetter);
+        return json.IsNull ? null : JsonSerializer.Deserialize((string)json!, TaskQueueJsonContext.Default.DeadLetter);
     }
 
     public async Task<DeadLetter> WaitForDeadLetterAsync(string taskId, TimeSpan timeout) =>

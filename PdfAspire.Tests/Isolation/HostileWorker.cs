@@ -1,4 +1,5 @@
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Isolation;
@@ -38,7 +39,7 @@ public sealed class HostileWorker(AppHostFixture system) : IAsyncLifetime
             var letter = await system.Redis.HashGetAsync(Keys.Dead, taskId);
             if (!letter.IsNull)
             {
-                var dead = System.Text.Json.JsonSerializer.Deserialize((string)letter!, DeadLetterJsonContext.Default.DeadLetter)!;
+                var dead = System.Text.Json.JsonSerializer.Deserialize((string)letter!, TaskQueueJsonContext.Default.DeadLetter)!;
                 return (dead.Category, dead);
             }
             var status = (string?)await system.Redis.HashGetAsync(Keys.Task(taskId), TaskRecordFields.Status);

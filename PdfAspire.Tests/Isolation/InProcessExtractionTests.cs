@@ -1,4 +1,5 @@
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Isolation;
@@ -28,6 +29,6 @@ public sealed class InProcessExtractionTests(AppHostFixture system)
 
         Assert.Equal(Corpus.PdfInfoPages(path), result!.PageTexts.Count);
         Assert.Contains(result.PageTexts, text => text.Length > 100);
-        Assert.Empty(worker.ChildProcessIds());
+        Assert.Empty(worker.Extractors());
     }
 }

@@ -1,4 +1,5 @@
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Pipeline;
@@ -55,7 +56,7 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
                 Patience, "the leaving worker to hold tasks");
 
             leaving.Terminate();
-            var exitCode = await leaving.WaitForExitAsync(TimeSpan.FromSeconds(45));
+            var exitCode = await leaving.WaitForExitAsync(TimeSpan.FromSeconds(45), TestContext.Current.CancellationToken);
             var results = await system.Pipeline.WaitForResultsAsync(taskIds, Patience);
 
             Assert.Equal(0, exitCode);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Pipeline;
@@ -78,7 +79,7 @@ public sealed class TextFidelityTests(AppHostFixture system)
 
         await system.Redis.ListLeftPushAsync(queue.Pending, $$"""{"task_id":"{{taskId}}","object_key":"{{key}}"}""");
         var letter = await Eventually.ValueAsync(() => system.Redis.HashGetAsync(queue.Dead, taskId), l => !l.IsNull, Patience, "the dead letter");
-        var dead = JsonSerializer.Deserialize((string)letter!, DeadLetterJsonContext.Default.DeadLetter)!;
+        var dead = JsonSerializer.Deserialize((string)letter!, TaskQueueJsonContext.Default.DeadLetter)!;
 
         Assert.Equal("no_text", dead.Category);
         Assert.Contains("2 of 2 are scanned images", dead.Message, StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public sealed class SecretLeakTests
         var outcome = await rig.WaitForBatchAsync(ids, Patience);
         Assert.Equal(ids.Count, outcome.Stored.Count);
 
-        var extractors = worker.ChildProcessIds();
+        var extractors = worker.Extractors();
         Assert.NotEmpty(extractors);
         foreach (var extractor in extractors)
         {

@@ -2,6 +2,7 @@ extern alias worker;
 
 using Microsoft.Extensions.Options;
 using Microsoft.IO;
+using PdfAspire.TaskQueue;
 using worker::PdfAspire.Worker.Configuration;
 using worker::PdfAspire.Worker.Extraction;
 using worker::PdfAspire.Worker.Processing;

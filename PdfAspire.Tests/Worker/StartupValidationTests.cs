@@ -1,3 +1,4 @@
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Worker;
@@ -21,7 +22,7 @@ public sealed class StartupValidationTests(AppHostFixture system)
     {
         await using var worker = WorkerProcess.Launch(system, "misconfigured", new Dictionary<string, string?> { [variable] = value });
 
-        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(message, worker.Output, StringComparison.Ordinal);

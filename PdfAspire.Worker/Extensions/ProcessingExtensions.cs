@@ -50,10 +50,12 @@ public static class ProcessingExtensions
         services.AddSingleton<TaskProcessor>();
         services.AddSingleton<BlockingRedisConnection>();
 
+        // The consumer writes its state here; the lease keeper and the health check only read it.
+        services.AddSingleton<ConsumerStatus>();
+
         // Hosted services stop in reverse order: the consumer drains first, while the lease keeper still renews.
-        services.AddSingleton<QueueConsumer>();
         services.AddHostedService<LeaseKeeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<QueueConsumer>());
+        services.AddHostedService<QueueConsumer>();
         services.AddHealthChecks()
             .AddCheck<ConsumerHealthCheck>("queue-consumer")
             .AddCheck<OcrToolsHealthCheck>("ocr", HealthStatus.Degraded);

@@ -1,3 +1,4 @@
+using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Storage;
 
 namespace PdfAspire.Worker.Extraction;
@@ -7,7 +8,7 @@ public interface IDocumentExtractor
 {
     /// <param name="document">The PDF, already downloaded and within MAX_DOCUMENT_BYTES.</param>
     /// <param name="ct">The document's deadline: once cancelled, the extraction must stop costing the worker anything.</param>
-    /// <exception cref="Processing.TaskFailedException">The document failed, with the category that says why.</exception>
+    /// <exception cref="TaskFailedException">The document failed, with the category that says why.</exception>
     Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct);
 
     /// <summary>CPU used and memory held right now by the processes this extractor runs apart from the worker.</summary>

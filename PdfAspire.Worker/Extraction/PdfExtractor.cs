@@ -3,7 +3,6 @@ using System.Text;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Extraction.Ocr;
 using PdfAspire.Worker.Extraction.Text;
-using PdfAspire.Worker.Processing;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Exceptions;

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using PdfAspire.TaskQueue;
-using PdfAspire.Worker.Ingest;
 using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Storage;
 using PdfAspire.Worker.V1;

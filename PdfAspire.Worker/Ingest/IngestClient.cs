@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using PdfAspire.Ingest.V1;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
-using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Telemetry;
 
 namespace PdfAspire.Worker.Ingest;

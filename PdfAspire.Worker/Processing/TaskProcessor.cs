@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using PdfAspire.Ingest.V1;
 using PdfAspire.TaskQueue;
@@ -18,7 +16,6 @@ namespace PdfAspire.Worker.Processing;
 /// crash anywhere in here loses nothing.
 /// </summary>
 public sealed partial class TaskProcessor(
-    ReliableQueue queue,
     DocumentReader reader,
     DocumentPipeline pipeline,
     IngestClient ingest,
@@ -34,23 +31,24 @@ public sealed partial class TaskProcessor(
     /// <summary>How much of an oversized payload its dead letter keeps.</summary>
     private const int KeptPrefixBytes = 4096;
 
-    /// <param name="payload">The task JSON exactly as it sits in the processing list (the key to remove it by).</param>
+    /// <param name="fetched">The task as taken into this worker's processing list; its outcomes move it on.</param>
     /// <param name="abort">Cancelled only when the shutdown grace period is over, never on SIGTERM itself.</param>
-    public async Task ProcessAsync(string payload, CancellationToken abort)
+    public async Task ProcessAsync(FetchedTask fetched, CancellationToken abort)
     {
         var started = Stopwatch.GetTimestamp();
         var startedAt = clock.GetUtcNow();
-        if (!UploadTaskParser.TryParse(payload, buckets, out var task, out var parseError))
+        if (!fetched.Validate(buckets, out var parseError))
         {
-            await DeadLetterMalformedAsync(payload, parseError, startedAt, abort);
+            await DeadLetterMalformedAsync(fetched, parseError, startedAt, abort);
             return;
         }
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = task.TaskId! });
+        var task = fetched.Task;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = task.TaskId });
         using var activity = TaskTracing.StartTask(task);
         // The S3 GET needs nothing from the attempt record, so it runs while Redis writes that: one round trip less
         // per task. Extraction still waits for the attempt check below.
-        var beginning = queue.BeginAttemptAsync(task, worker.Id, startedAt);
-        await using var run = pipeline.Start(ct => reader.DownloadAsync(task.Bucket!, task.ObjectKey!, ct), abort);
+        var beginning = fetched.BeginAttemptAsync(startedAt);
+        await using var run = pipeline.Start(ct => reader.DownloadAsync(task.Bucket, task.ObjectKey, ct), abort);
         var attempt = await beginning;
         activity?.SetTag("pdfaspire.attempt", attempt.Number);
         if (attempt.Number > options.Value.MaxAttempts)
@@ -58,7 +56,7 @@ public sealed partial class TaskProcessor(
             // Earlier attempts ended with no outcome written: the process died under this document (a stack
             // overflow, an OOM kill) or ran out of time every time.
             var category = attempt.LastFailure == FailureCategory.Timeout ? FailureCategory.Timeout : FailureCategory.ParserCrash;
-            await DeadLetterAsync(task, payload, attempt, category,
+            await DeadLetterAsync(fetched, task, attempt, category,
                 $"{attempt.Number - 1} attempts ended without a result (the worker stopped while processing this document)", abort);
             return;
         }
@@ -73,33 +71,32 @@ public sealed partial class TaskProcessor(
             var duration = Stopwatch.GetElapsedTime(started);
             var summary = new TaskResultSummary(processed.Pdf.PageCount, processed.Pdf.FailedPages, duration);
             // Ingest has the result now: the acknowledgement must be written, however long Redis takes to come back.
-            await outcomes.WriteAsync("acknowledged", task.TaskId!,
-                () => queue.AcknowledgeAsync(worker.Id, payload, task.TaskId!, summary, clock.GetUtcNow()), abort);
+            await outcomes.WriteAsync("acknowledged", task.TaskId, () => fetched.AcknowledgeAsync(summary, clock.GetUtcNow()), abort);
             metrics.RecordProcessed(duration, processed.Pdf.PageCount);
-            LogProcessed(task.ObjectKey!, processed.Pdf.PageCount, processed.Pdf.FailedPages, attempt.Number, duration.TotalMilliseconds);
+            LogProcessed(task.ObjectKey, processed.Pdf.PageCount, processed.Pdf.FailedPages, attempt.Number, duration.TotalMilliseconds);
         }
         catch (TaskFailedException failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Category.WireName());
-            await HandleFailureAsync(task, payload, attempt, failure, abort);
+            await HandleFailureAsync(fetched, task, attempt, failure, abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             // The shutdown grace period ran out: not the document's fault. The consumer returns the payload to pending.
-            await queue.RefundAttemptAsync(task.TaskId!);
-            LogAbandoned(task.ObjectKey!);
+            await fetched.RefundAttemptAsync();
+            LogAbandoned(task.ObjectKey);
         }
         catch (Exception e) when (e is not (OperationCanceledException or RedisException or RedisTimeoutException))
         {
             // Anything else thrown while handling the document (the parser's stack guard, out of memory, a bug) is a
             // parser crash: retried with backoff and counted, never left stuck in the processing list.
             activity?.SetStatus(ActivityStatusCode.Error, FailureCategory.ParserCrash.WireName());
-            await HandleFailureAsync(task, payload, attempt,
+            await HandleFailureAsync(fetched, task, attempt,
                 new TaskFailedException(FailureCategory.ParserCrash, $"{e.GetType().Name}: {e.Message}", e), abort);
         }
     }
 
-    private async Task HandleFailureAsync(UploadTask task, string payload, TaskAttempt attempt, TaskFailedException failure, CancellationToken abort)
+    private async Task HandleFailureAsync(FetchedTask fetched, ValidTask task, TaskAttempt attempt, TaskFailedException failure, CancellationToken abort)
     {
         var category = failure.Category;
         var retryNumber = attempt.Number;
@@ -108,32 +105,32 @@ public sealed partial class TaskProcessor(
             case RetryKind.UsesAttempts when attempt.Number < options.Value.MaxAttempts:
                 break;
             case RetryKind.Infrastructure:
-                await queue.RefundAttemptAsync(task.TaskId!);
+                await fetched.RefundAttemptAsync();
                 retryNumber = attempt.InfrastructureRetries + 1;
                 if (retryNumber <= options.Value.MaxInfrastructureRetries)
                 {
                     break;
                 }
-                await DeadLetterAsync(task, payload, attempt, category,
+                await DeadLetterAsync(fetched, task, attempt, category,
                     $"{failure.Message} (still failing after MAX_INFRASTRUCTURE_RETRIES = {options.Value.MaxInfrastructureRetries} retries)", abort);
                 return;
             default:
-                await DeadLetterAsync(task, payload, attempt, category, failure.Message, abort);
+                await DeadLetterAsync(fetched, task, attempt, category, failure.Message, abort);
                 return;
         }
         var dueAt = retries.NextAttemptAt(retryNumber);
-        await outcomes.WriteAsync("retry scheduled", task.TaskId!,
-            () => queue.ScheduleRetryAsync(worker.Id, payload, task.TaskId!, category, failure.Message, dueAt, clock.GetUtcNow()), abort);
+        await outcomes.WriteAsync("retry scheduled", task.TaskId,
+            () => fetched.ScheduleRetryAsync(category, failure.Message, dueAt, clock.GetUtcNow()), abort);
         metrics.RecordFailure(category, deadLettered: false);
-        LogRetry(task.ObjectKey!, category.WireName(), failure.Message, dueAt);
+        LogRetry(task.ObjectKey, category.WireName(), failure.Message, dueAt);
     }
 
-    private async Task DeadLetterAsync(UploadTask task, string payload, TaskAttempt attempt, FailureCategory category, string message, CancellationToken abort)
+    private async Task DeadLetterAsync(FetchedTask fetched, ValidTask task, TaskAttempt attempt, FailureCategory category, string message, CancellationToken abort)
     {
         var letter = new DeadLetter
         {
-            TaskId = task.TaskId!,
-            Payload = payload,
+            TaskId = task.TaskId,
+            Payload = fetched.Payload,
             Category = category.WireName(),
             Message = message,
             Attempts = attempt.Number,
@@ -144,25 +141,25 @@ public sealed partial class TaskProcessor(
             FirstAttemptAt = attempt.FirstAttemptAt,
             FailedAt = clock.GetUtcNow(),
         };
-        await outcomes.WriteAsync("dead letter", task.TaskId!, () => queue.DeadLetterAsync(worker.Id, letter), abort);
+        await outcomes.WriteAsync("dead letter", task.TaskId, () => fetched.DeadLetterAsync(letter), abort);
         metrics.RecordFailure(category, deadLettered: true);
-        LogDeadLetter(task.ObjectKey!, category.WireName(), message, attempt.Number);
+        LogDeadLetter(task.ObjectKey, category.WireName(), message, attempt.Number);
     }
 
     /// <summary>
     /// A payload over the size limit is a malformed task too, but its letter keeps only its beginning: storing it whole
     /// would let one producer's mistake double its weight in Redis and in every admin page that lists dead letters.
     /// </summary>
-    public async Task RejectOversizedAsync(byte[] payload, CancellationToken abort)
+    public async Task RejectOversizedAsync(FetchedTask fetched, CancellationToken abort)
     {
         var now = clock.GetUtcNow();
-        var id = UploadTaskParser.MalformedId(payload);
-        var error = $"task is {payload.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)";
+        var id = fetched.MalformedId;
+        var error = $"task is {fetched.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)";
         var letter = new DeadLetter
         {
             TaskId = id,
-            Payload = Encoding.UTF8.GetString(payload, 0, KeptPrefixBytes),
-            PayloadBytes = payload.Length,
+            Payload = fetched.Prefix(KeptPrefixBytes),
+            PayloadBytes = fetched.Length,
             Category = FailureCategory.MalformedTask.WireName(),
             Message = error,
             Attempts = 1,
@@ -170,23 +167,19 @@ public sealed partial class TaskProcessor(
             FirstAttemptAt = now,
             FailedAt = now,
         };
-        await outcomes.WriteAsync("dead letter", id, () => queue.DeadLetterOversizedAsync(worker.Id, letter, payload.Length, RedisDigest(payload)), abort);
+        await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter), abort);
         metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
     }
 
-    /// <summary>The digest Redis's Lua computes (redis.sha1hex): it identifies the entry, it protects nothing.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Matches redis.sha1hex; not a security use.")]
-    private static string RedisDigest(byte[] payload) => Convert.ToHexStringLower(SHA1.HashData(payload));
-
-    private async Task DeadLetterMalformedAsync(string payload, string error, DateTimeOffset now, CancellationToken abort)
+    private async Task DeadLetterMalformedAsync(FetchedTask fetched, string error, DateTimeOffset now, CancellationToken abort)
     {
         // No task id can be trusted: the letter is keyed by the payload's hash, so the same bad payload is one letter.
-        var id = UploadTaskParser.MalformedId(Encoding.UTF8.GetBytes(payload));
+        var id = fetched.MalformedId;
         var letter = new DeadLetter
         {
             TaskId = id,
-            Payload = payload,
+            Payload = fetched.Payload,
             Category = FailureCategory.MalformedTask.WireName(),
             Message = error,
             Attempts = 1,
@@ -194,24 +187,24 @@ public sealed partial class TaskProcessor(
             FirstAttemptAt = now,
             FailedAt = now,
         };
-        await outcomes.WriteAsync("dead letter", id, () => queue.DeadLetterAsync(worker.Id, letter), abort);
+        await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter), abort);
         metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
     }
 
-    private SubmitResultRequest BuildRequest(UploadTask task, TaskAttempt attempt, ProcessedDocument processed, DateTimeOffset startedAt)
+    private SubmitResultRequest BuildRequest(ValidTask task, TaskAttempt attempt, ProcessedDocument processed, DateTimeOffset startedAt)
     {
         var request = new SubmitResultRequest
         {
             TaskId = task.TaskId,
             Source = new ObjectLocation { Bucket = task.Bucket, ObjectKey = task.ObjectKey },
-            FileName = task.FileName ?? "",
+            FileName = task.FileName,
             Document = ResultMapping.ToDocument(processed),
             Timings = ResultMapping.ToTimings(processed, task.SubmittedAt, startedAt, clock.GetUtcNow()),
             WorkerId = worker.Id,
             Attempt = attempt.Number,
         };
-        foreach (var (key, value) in task.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in task.Metadata)
         {
             request.TaskMetadata[key] = value;
         }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace PdfAspire.Worker.Queue;
 
 /// <summary>Healthy once the consumer has reached Redis and is taking tasks.</summary>
-public sealed class ConsumerHealthCheck(QueueConsumer consumer) : IHealthCheck
+public sealed class ConsumerHealthCheck(ConsumerStatus consumer) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(consumer.State switch

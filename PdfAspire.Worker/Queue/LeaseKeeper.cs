@@ -13,8 +13,10 @@ namespace PdfAspire.Worker.Queue;
 /// worker runs it, so nothing depends on one process surviving.
 /// </summary>
 public sealed partial class LeaseKeeper(
-    ReliableQueue queue,
-    QueueConsumer consumer,
+    QueueMoves queue,
+    WorkerRegistry registry,
+    TaskHistory history,
+    ConsumerStatus consumer,
     WorkerIdentity worker,
     WorkerMetrics metrics,
     IOptions<ProcessingOptions> options,
@@ -60,20 +62,20 @@ public sealed partial class LeaseKeeper(
         var lease = options.Value.LeaseTimeout;
         var info = new WorkerInfo(worker.Id, Environment.MachineName, options.Value.Concurrency, metrics.InFlight, worker.StartedAt,
             consumer.State == ConsumerState.Paused);
-        await queue.RenewLeaseAsync(info, now + lease, lease);
+        await registry.RenewLeaseAsync(info, now + lease, lease);
         var promoted = await queue.PromoteDueAsync(now);
         if (promoted > 0)
         {
             LogPromoted(promoted);
         }
-        if (reap && await queue.ReapAsync(now, reapOrphans) is var returned and > 0)
+        if (reap && await registry.ReapAsync(now, reapOrphans) is var returned and > 0)
         {
             LogReaped(returned);
         }
         if (reap)
         {
             await ReturnStraysAsync();
-            await queue.TrimHistoryAsync(now);
+            await history.TrimAsync(now);
         }
         metrics.SetQueueLength(await queue.PendingLengthAsync());
     }
@@ -86,7 +88,7 @@ public sealed partial class LeaseKeeper(
     /// </summary>
     private async Task ReturnStraysAsync()
     {
-        var unheld = (await queue.HeldAsync(worker.Id))
+        var unheld = (await registry.HeldAsync(worker.Id))
             .GroupBy(payload => payload, StringComparer.Ordinal)
             .Where(copies => copies.Count() > consumer.Holds(copies.Key))
             .Select(copies => copies.Key)

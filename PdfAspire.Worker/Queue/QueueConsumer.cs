@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Microsoft.Extensions.Options;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
@@ -15,7 +14,9 @@ namespace PdfAspire.Worker.Queue;
 /// taking, lets in-flight tasks finish within the grace period, and returns the rest to pending.
 /// </summary>
 public sealed partial class QueueConsumer(
-    ReliableQueue queue,
+    QueueMoves queue,
+    WorkerRegistry registry,
+    ConsumerStatus status,
     BlockingRedisConnection blocking,
     TaskProcessor processor,
     WorkerIdentity worker,
@@ -27,12 +28,13 @@ public sealed partial class QueueConsumer(
     private static readonly TimeSpan TakeWait = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
-
-    /// <summary>The payloads this worker is processing, with how many copies of each (producers may repeat one).</summary>
-    private readonly ConcurrentDictionary<string, int> _holding = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abortInFlight = new();
 
-    public ConsumerState State { get; private set; } = ConsumerState.Starting;
+    private ConsumerState State
+    {
+        get => status.State;
+        set => status.State = value;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,15 +53,14 @@ public sealed partial class QueueConsumer(
                     slots.Release();
                     continue;
                 }
-                if (taken.Length > UploadTaskParser.MaxPayloadBytes)
+                if (taken.IsOversized)
                 {
                     // Refused by its size alone, never decoded: no copy of a huge payload is made in this process.
                     Track(RunAsync(() => processor.RejectOversizedAsync(taken, _abortInFlight.Token), slots));
                     continue;
                 }
-                var payload = Encoding.UTF8.GetString(taken);
-                _holding.AddOrUpdate(payload, 1, (_, copies) => copies + 1);
-                Track(RunAsync(() => processor.ProcessAsync(payload, _abortInFlight.Token), slots, payload));
+                status.Hold(taken.Payload);
+                Track(RunAsync(() => processor.ProcessAsync(taken, _abortInFlight.Token), slots, taken.Payload));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -69,7 +70,7 @@ public sealed partial class QueueConsumer(
         await DrainAsync();
     }
 
-    private async Task<byte[]?> TakeAsync(IDatabase connection, CancellationToken stoppingToken)
+    private async Task<FetchedTask?> TakeAsync(IDatabase connection, CancellationToken stoppingToken)
     {
         try
         {
@@ -85,9 +86,9 @@ public sealed partial class QueueConsumer(
                 await Task.Delay(TakeWait, stoppingToken);
                 return null;
             }
-            var payload = await ReliableQueue.TakeAsync(connection, queue.Keys, worker.Id, TakeWait);
+            var taken = await queue.TakeAsync(connection, worker.Id, TakeWait);
             State = ConsumerState.Consuming;
-            return payload;
+            return taken;
         }
         // RedisTimeoutException is a TimeoutException, not a RedisException.
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
@@ -121,16 +122,12 @@ public sealed partial class QueueConsumer(
         {
             if (held is not null)
             {
-                _holding.AddOrUpdate(held, 0, (_, copies) => copies - 1);
-                _holding.TryRemove(new KeyValuePair<string, int>(held, 0));
+                status.Release(held);
             }
             metrics.TaskEnded();
             slots.Release();
         }
     }
-
-    /// <summary>How many copies of <paramref name="payload"/> this worker is processing now.</summary>
-    public int Holds(string payload) => _holding.GetValueOrDefault(payload);
 
     private void Track(Task work)
     {
@@ -153,7 +150,7 @@ public sealed partial class QueueConsumer(
         var finished = running.Count(t => t.IsCompleted);
         try
         {
-            var returned = await queue.ReleaseAsync(worker.Id);
+            var returned = await registry.ReleaseAsync(worker.Id);
             LogDrained(finished, running.Length - finished, returned);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)

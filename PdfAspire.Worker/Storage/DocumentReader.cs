@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.IO;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
-using PdfAspire.Worker.Processing;
 
 namespace PdfAspire.Worker.Storage;
 

@@ -9,7 +9,7 @@ public static class TaskTracing
     private static readonly ActivitySource Source = new(PdfAspireTelemetry.Name);
 
     /// <summary>Started before the attempt is recorded, so the Redis and S3 calls are its children; tag the attempt then.</summary>
-    public static Activity? StartTask(UploadTask task)
+    public static Activity? StartTask(ValidTask task)
     {
         ActivityContext.TryParse(task.Traceparent, null, out var parent);
         var activity = Source.StartActivity("process pdf task", ActivityKind.Consumer, parent);

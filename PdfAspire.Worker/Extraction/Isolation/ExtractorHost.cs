@@ -1,7 +1,6 @@
 using System.Globalization;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Extraction.Ocr;
-using PdfAspire.Worker.Processing;
 
 namespace PdfAspire.Worker.Extraction.Isolation;
 

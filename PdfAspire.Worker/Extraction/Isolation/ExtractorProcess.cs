@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using PdfAspire.TaskQueue;
-using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Telemetry;
 
 namespace PdfAspire.Worker.Extraction.Isolation;

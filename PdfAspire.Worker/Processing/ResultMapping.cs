@@ -1,9 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using PdfAspire.Ingest.V1;
 using PdfAspire.Worker.Extraction;
-using PdfAspire.Worker.Processing;
 
-namespace PdfAspire.Worker.Ingest;
+namespace PdfAspire.Worker.Processing;
 
 /// <summary>Domain results to the wire types of pdfaspire.ingest.v1, shared by SubmitResult and ProcessDocument.</summary>
 public static class ResultMapping
