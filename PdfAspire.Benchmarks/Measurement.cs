@@ -24,6 +24,12 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
     /// <summary>Wall time the workers' garbage collector paused them for (pipeline rows).</summary>
     public double? WorkerGcPauseSeconds { get; init; }
 
+    /// <summary>Wall time the workers spent compiling (JIT) during the run: near zero once warm (pipeline rows).</summary>
+    public double? WorkerJitSeconds { get; init; }
+
+    /// <summary>What bringing the row's processes to a steady state cost before the clock started.</summary>
+    public WarmUp? WarmUp { get; init; }
+
     /// <summary>Documents the pipeline dead-lettered instead of delivering (their pages still count: they were worked on).</summary>
     public int DeadLettered { get; init; }
 
@@ -48,3 +54,9 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
 /// </summary>
 public sealed record Overhead(int Tasks, double P50Ms, double P99Ms, double MeanEndToEndMs, IReadOnlyDictionary<string, double> PhasesP50Ms,
     double StoreGetP50Ms);
+
+/// <summary>
+/// The warm-up before a row: <paramref name="CpuSeconds"/> of its processes (workers and extractors) and the part of
+/// it the workers spent compiling. A cost each new worker pays once, not per page.
+/// </summary>
+public sealed record WarmUp(int Rounds, int Documents, TimeSpan Elapsed, double CpuSeconds, double WorkerJitSeconds);

@@ -64,8 +64,12 @@ public sealed class Report(IReadOnlyList<CorpusResult> corpora, Overhead overhea
             foreach (var r in corpus.Rows.Where(r => r.CpuSeconds.Count > 0))
             {
                 var gc = r.WorkerGcPauseSeconds is { } pause ? $"; the workers paused for GC {pause:0.0} s" : "";
+                var jit = r.WorkerJitSeconds is { } compiling ? $" and compiled (JIT) for {compiling:0.00} s" : "";
+                var warm = r.WarmUp is { } w
+                    ? $". Before the clock: {w.Documents} documents in {w.Rounds} warm-up rounds, {w.Elapsed.TotalSeconds:0.0} s, {w.CpuSeconds:0.0} CPU-seconds (the workers' JIT {w.WorkerJitSeconds:0.0} s)"
+                    : "";
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"- {r.Name} ({r.Elapsed.TotalSeconds:0.0} s): {string.Join(", ", r.CpuSeconds.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:0.0}"))}{gc}");
+                    $"- {r.Name} ({r.Elapsed.TotalSeconds:0.0} s): {string.Join(", ", r.CpuSeconds.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:0.0}"))}{gc}{jit}{warm}");
             }
             md.AppendLine();
             md.AppendLine("Targets:");
@@ -100,6 +104,8 @@ public sealed class Report(IReadOnlyList<CorpusResult> corpora, Overhead overhea
                 extractor_peak_rss_bytes = r.ExtractorPeakRssBytes,
                 together_peak_bytes = r.TogetherPeakBytes,
                 worker_gc_pause_seconds = r.WorkerGcPauseSeconds,
+                worker_jit_seconds = r.WorkerJitSeconds,
+                warm_up = r.WarmUp is { } w ? new { rounds = w.Rounds, documents = w.Documents, seconds = w.Elapsed.TotalSeconds, cpu_seconds = w.CpuSeconds, worker_jit_seconds = w.WorkerJitSeconds } : null,
                 dead_lettered = r.DeadLettered,
                 cpu_seconds = r.CpuSeconds,
             }),

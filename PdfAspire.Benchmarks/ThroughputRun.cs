@@ -33,7 +33,7 @@ public static class ThroughputRun
         var cores = Environment.ProcessorCount;
         var rows = new List<Measurement>();
         Console.WriteLine($"{name}: raw PdfPig…");
-        RawExtraction.Run([.. corpus.Take(2)]); // warm-up: JIT and font tables
+        RawExtraction.Run([.. corpus.Take(SingleExtractor.WarmUpDocuments)]); // warm-up: JIT (tiered up) and font tables
         rows.Add(RawExtraction.Run(corpus));
         Console.WriteLine($"{name}: pdftotext…");
         rows.Add(await PopplerExtraction.RunAsync(corpus));

@@ -114,6 +114,8 @@ public sealed partial class ExtractorProcess : IDisposable
         {
             start.Environment[key] = value;
         }
+        // The worker's runtimeconfig turns dynamic PGO off; PdfPig's parsing is worth it (3.75 against 4.55 ms CPU per page).
+        start.Environment["DOTNET_TieredPGO"] = "1";
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_gcConcurrent"] = "0";
         start.Environment["DOTNET_GCHeapHardLimit"] = (memoryLimitBytes - RuntimeSlackBytes).ToString("X", CultureInfo.InvariantCulture);
