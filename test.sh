@@ -24,7 +24,7 @@ if command -v aspirate >/dev/null; then
 else
   echo "aspirate is not on PATH: deployment tests render the overlays over the committed snapshot of its output"
 fi
-# Browser tests save a screenshot of each admin page under $TEST_RESULTS_DIR/screenshots.
+# Browser tests regenerate the README's screenshots of the admin in docs/screenshots.
 export TEST_RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 results="$TEST_RESULTS_DIR"
 dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \

@@ -62,7 +62,7 @@ public sealed class FetchedTask
 
     public Task RefundAttemptAsync() => _history.RefundAttemptAsync(Valid.TaskId);
 
-    public Task AcknowledgeAsync(TaskResultSummary result, DateTimeOffset now) =>
+    public Task AcknowledgeAsync(TaskResult result, DateTimeOffset now) =>
         _moves.AcknowledgeAsync(WorkerId, Payload, Valid.TaskId, result, now);
 
     public Task ScheduleRetryAsync(FailureCategory category, string message, DateTimeOffset dueAt, DateTimeOffset now) =>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
 
@@ -12,17 +13,48 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
 {
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<bool> RetryDeadLetterAsync(string taskId, string operatorName)
+    public Task<bool> RetryDeadLetterAsync(string taskId, string operatorName) =>
+        RetryAsync(taskId, new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName }, edited: "");
+
+    /// <summary>
+    /// Replaces a dead letter's payload with <paramref name="payload"/> (a wrong key, a missing bucket fixed) and
+    /// queues it, atomically; the original stays in the task's timeline. The edit must be a valid task for
+    /// <paramref name="buckets"/>, and keep the letter's task id unless the letter had none of its own (malformed, or
+    /// derived from the very payload being edited).
+    /// </summary>
+    public async Task<EditOutcome> RetryEditedAsync(string taskId, string payload, string operatorName, ServedBuckets buckets)
     {
-        var now = clock.GetUtcNow();
-        var entry = JsonSerializer.Serialize(new TaskEvent { At = now, Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName },
-            TaskQueueJsonContext.Default.TaskEvent);
+        if (Encoding.UTF8.GetByteCount(payload) > UploadTaskParser.MaxPayloadBytes)
+        {
+            return EditOutcome.Invalid($"the task is over {UploadTaskParser.MaxPayloadBytes:N0} bytes");
+        }
+        if (!UploadTaskParser.TryParse(payload, buckets, out var task, out var error))
+        {
+            return EditOutcome.Invalid(error);
+        }
+        if (task.TaskId != taskId && !UploadTaskParser.IsMalformed(taskId) && !UploadTaskParser.IsDerived(taskId))
+        {
+            return EditOutcome.Invalid($"task_id must stay {taskId} (it is the idempotency key ingest stores the result under)");
+        }
+        var entry = new TaskEvent
+        {
+            At = clock.GetUtcNow(),
+            Kind = TaskEventKinds.EditedByOperator,
+            Worker = operatorName,
+            Message = task.TaskId == taskId ? "payload edited and queued" : $"payload edited and queued as task {task.TaskId}",
+        };
+        return await RetryAsync(taskId, entry, payload) ? EditOutcome.Queued(task.TaskId) : EditOutcome.Gone;
+    }
+
+    private async Task<bool> RetryAsync(string taskId, TaskEvent entry, string edited)
+    {
         RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
         RedisValue[] args =
         [
-            taskId, entry, now.ToUnixTimeMilliseconds(), (long)TaskHistory.Retention.TotalSeconds, TaskJournal.MaxEvents,
+            taskId, JsonSerializer.Serialize(entry, TaskQueueJsonContext.Default.TaskEvent), entry.At.ToUnixTimeMilliseconds(),
+            (long)TaskHistory.Retention.TotalSeconds, TaskJournal.MaxEvents,
             TaskRecordFields.Status, TaskStatuses.Pending, TaskRecordFields.Attempts, TaskRecordFields.InfrastructureRetries,
-            DeadLetter.PayloadField, DeadLetter.PayloadTruncatedField,
+            DeadLetter.PayloadField, DeadLetter.PayloadTruncatedField, TaskEvent.OriginalPayloadField, edited,
         ];
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args) == 1;
     }
@@ -44,6 +76,17 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
 
     public async Task<bool> DeleteDeadLetterAsync(string taskId) => await Db.HashDeleteAsync(keys.Dead, taskId);
 
+    /// <summary>Deletes each of <paramref name="taskIds"/> (one HDEL each); returns how many were still there.</summary>
+    public async Task<int> DeleteDeadLettersAsync(IEnumerable<string> taskIds)
+    {
+        var deleted = 0;
+        foreach (var id in taskIds)
+        {
+            deleted += await DeleteDeadLetterAsync(id) ? 1 : 0;
+        }
+        return deleted;
+    }
+
     /// <summary>Deletes every dead letter of <paramref name="category"/>, or all of them when it is null.</summary>
     public async Task<long> PurgeAsync(string? category)
     {
@@ -58,7 +101,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     }
 
     public Task PauseAsync(string operatorName) =>
-        Db.StringSetAsync(keys.Paused, $"{operatorName} at {Stamps.Format(clock.GetUtcNow())}");
+        Db.StringSetAsync(keys.Paused, new PauseNote(operatorName, clock.GetUtcNow()).Format());
 
     public Task ResumeAsync() => Db.KeyDeleteAsync(keys.Paused);
 
@@ -81,11 +124,21 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
             new(TaskRecordFields.Status, TaskStatuses.Pending),
         ]);
         _ = tx.KeyExpireAsync(keys.Task(task.TaskId!), TaskHistory.Retention);
-        TaskJournal.Index(tx, keys, task.TaskId!, task.FileName);
+        TaskJournal.Index(tx, keys, task.TaskId!, task.FileName, task.Metadata);
         TaskJournal.AddEvent(tx, keys, task.TaskId!, new TaskEvent { At = now, Kind = TaskEventKinds.Queued, Worker = queuedBy });
         await tx.ExecuteAsync();
     }
 
     private async Task<IReadOnlyList<string>> IdsAsync(string? category) =>
         [.. (await DeadLettersAsync()).Where(d => category is null || d.Category == category).Select(d => d.TaskId)];
+}
+
+/// <summary>What an edit-and-retry did: queued (as which task), refused (why), or nothing because the letter had gone.</summary>
+public sealed record EditOutcome(bool IsQueued, string? QueuedAs, string? Error)
+{
+    public static EditOutcome Queued(string taskId) => new(true, taskId, null);
+
+    public static EditOutcome Invalid(string error) => new(false, null, error);
+
+    public static EditOutcome Gone { get; } = new(false, null, "the dead letter is no longer there (retried or deleted meanwhile)");
 }

@@ -49,41 +49,74 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         return workers;
     }
 
-    /// <summary>Processed and failed tasks per minute over the last <paramref name="span"/>, oldest first, gaps as zero.</summary>
-    public async Task<IReadOnlyList<ThroughputPoint>> ThroughputAsync(TimeSpan span)
+    /// <summary>
+    /// Each minute's counters from <paramref name="from"/> to <paramref name="to"/> (both included), oldest first,
+    /// gaps as zero: tasks processed and failed, failures by category, pages, and the delivered tasks' durations.
+    /// </summary>
+    public async Task<IReadOnlyList<ThroughputPoint>> ThroughputAsync(DateTimeOffset from, DateTimeOffset to)
     {
-        var last = TaskJournal.MinuteOf(clock.GetUtcNow());
-        var minutes = Enumerable.Range(0, (int)span.TotalMinutes).Select(i => last - (long)span.TotalMinutes + 1 + i).ToList();
+        var first = TaskJournal.MinuteOf(from);
+        var minutes = Enumerable.Range(0, (int)Math.Max(0, TaskJournal.MinuteOf(to) - first + 1)).Select(i => first + i).ToList();
         var batch = Db.CreateBatch();
-        var reads = minutes.Select(m => batch.HashGetAsync(keys.Stats(m), [TaskJournal.Processed, TaskJournal.Failed])).ToList();
+        var reads = minutes.Select(m => batch.HashGetAllAsync(keys.Stats(m))).ToList();
         batch.Execute();
         var points = new List<ThroughputPoint>(minutes.Count);
         for (var i = 0; i < minutes.Count; i++)
         {
-            var values = await reads[i];
-            points.Add(new ThroughputPoint(DateTimeOffset.FromUnixTimeSeconds(minutes[i] * 60), (long?)values[0] ?? 0, (long?)values[1] ?? 0));
+            points.Add(ThroughputPoint.From(DateTimeOffset.FromUnixTimeSeconds(minutes[i] * 60),
+                (await reads[i]).ToDictionary(e => (string)e.Name!, e => (long)e.Value)));
         }
         return points;
     }
 
-    /// <summary>Tasks whose id or file name starts with <paramref name="term"/> (case-insensitive), newest first.</summary>
-    public async Task<IReadOnlyList<TaskSummary>> SearchAsync(string term)
+    /// <summary>The last <paramref name="span"/> of <see cref="ThroughputAsync(DateTimeOffset, DateTimeOffset)"/>, up to this minute.</summary>
+    public Task<IReadOnlyList<ThroughputPoint>> ThroughputAsync(TimeSpan span)
     {
-        term = term.Trim().ToLowerInvariant();
+        var now = clock.GetUtcNow();
+        return ThroughputAsync(now - span + TimeSpan.FromMinutes(1), now);
+    }
+
+    /// <summary>Tasks whose id or file name starts with <paramref name="term"/> (case-insensitive), newest first.</summary>
+    public Task<IReadOnlyList<TaskSummary>> SearchAsync(string term) => SearchAsync(new TaskQuery(term));
+
+    /// <summary>
+    /// Tasks matching <paramref name="query"/>, newest first, at most <see cref="SearchLimit"/>: its text is a task id
+    /// or file name prefix, or <c>key=value</c> for a metadata pair (the value by prefix); its time range holds the
+    /// task's last activity.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskSummary>> SearchAsync(TaskQuery query)
+    {
+        var term = query.Text.Trim();
+        IEnumerable<string> ids;
         if (term.Length == 0)
         {
-            return await RecentAsync();
+            // Newest first within the range; the range bounds the recent-tasks index directly.
+            var entries = await Db.SortedSetRangeByScoreAsync(keys.RecentTasks,
+                query.From?.ToUnixTimeMilliseconds() ?? double.NegativeInfinity, query.To?.ToUnixTimeMilliseconds() ?? double.PositiveInfinity,
+                Exclude.None, Order.Descending, 0, SearchLimit);
+            return await SummariesAsync(entries.Select(id => (string)id!), pruneIndex: false);
         }
-        var ids = new List<string>();
-        foreach (var kind in new[] { "i:", "n:" })
+        if (TaskQuery.MetadataPair(term) is { } pair)
         {
-            // [prefix, prefix + 0xFF): 0xFF never occurs in UTF-8, so this is exactly "starts with".
-            byte[] from = Encoding.UTF8.GetBytes(kind + term);
-            byte[] to = [.. from, 0xFF];
-            var entries = await Db.SortedSetRangeByValueAsync(keys.TaskIndex, from, to, Exclude.Stop, Order.Ascending, 0, SearchLimit);
-            ids.AddRange(entries.Select(e => TaskJournal.TaskIdOf(e!)));
+            ids = await IndexPrefixAsync(TaskJournal.MetadataPrefix(pair.Key, pair.Value), SearchLimit * 4);
         }
-        return await SummariesAsync(ids.Distinct(StringComparer.Ordinal), pruneIndex: true);
+        else
+        {
+            var lower = term.ToLowerInvariant();
+            ids = [.. await IndexPrefixAsync("i:" + lower, SearchLimit * 4), .. await IndexPrefixAsync("n:" + lower, SearchLimit * 4)];
+        }
+        var found = await SummariesAsync(ids.Distinct(StringComparer.Ordinal), pruneIndex: true);
+        return [.. found.Where(s => query.Contains(s.LastActivityAt)).Take(SearchLimit)];
+    }
+
+    /// <summary>Task ids of the index entries that start with <paramref name="prefix"/>.</summary>
+    private async Task<IEnumerable<string>> IndexPrefixAsync(string prefix, int limit)
+    {
+        // [prefix, prefix + 0xFF): 0xFF never occurs in UTF-8, so this is exactly "starts with".
+        byte[] from = Encoding.UTF8.GetBytes(prefix);
+        byte[] to = [.. from, 0xFF];
+        var entries = await Db.SortedSetRangeByValueAsync(keys.TaskIndex, from, to, Exclude.Stop, Order.Ascending, 0, limit);
+        return entries.Select(e => TaskJournal.TaskIdOf(e!));
     }
 
     public async Task<IReadOnlyList<TaskSummary>> RecentAsync(int count = SearchLimit)
@@ -115,6 +148,7 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         {
             var values = await Db.HashGetAsync(keys.Task(id),
                 [TaskRecordFields.FileName, TaskRecordFields.Status, TaskRecordFields.Attempts, TaskRecordFields.LastStartedAt, TaskRecordFields.LastErrorCategory]);
+            var lastActivity = await Db.SortedSetScoreAsync(keys.RecentTasks, id);
             if (values[1].IsNull)
             {
                 if (pruneIndex)
@@ -125,10 +159,9 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
                 continue;
             }
             summaries.Add(new TaskSummary(id, (string?)values[0] ?? "", (string)values[1]!, (int?)values[2] ?? 0,
-                Stamps.Parse(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4]));
+                Stamps.Parse(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4],
+                lastActivity is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : null));
         }
-        return [.. summaries.OrderByDescending(s => s.LastStartedAt ?? DateTimeOffset.MinValue)];
+        return [.. summaries.OrderByDescending(s => s.LastActivityAt ?? s.LastStartedAt ?? DateTimeOffset.MinValue)];
     }
-
-
 }

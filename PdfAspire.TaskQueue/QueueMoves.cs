@@ -28,7 +28,7 @@ public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, Tas
     }
 
     /// <summary>Ingest has the result: the task leaves the processing list, and its history records the outcome.</summary>
-    internal async Task AcknowledgeAsync(string workerId, string payload, string taskId, TaskResultSummary result, DateTimeOffset now)
+    internal async Task AcknowledgeAsync(string workerId, string payload, string taskId, TaskResult result, DateTimeOffset now)
     {
         var tx = Db.CreateTransaction();
         _ = tx.ListRemoveAsync(keys.Processing(workerId), payload, count: 1);

@@ -62,21 +62,31 @@ internal static class QueueScripts
     /// <summary>
     /// KEYS: dead, pending, task record, task events, recent tasks. ARGV: task id, event JSON, now (ms), event
     /// retention (s), max events, then the names the script writes and reads (<see cref="TaskRecordFields"/>'s status,
-    /// the pending status, attempts, infrastructure retries; the letter's payload and truncation flag). Re-queues one dead letter's payload and removes the letter in one step, so a retry
-    /// clicked twice, or by two operators at once, queues the task once. The task starts again with fresh attempts.
-    /// A letter whose payload was truncated (over the size limit) is not retried.
+    /// the pending status, attempts, infrastructure retries; the letter's payload and truncation flag; the event's
+    /// original-payload field), then an edited payload or "". Re-queues one dead letter's payload (or the edited one
+    /// in its place) and removes the letter in one step, so a retry clicked twice, or by two operators at once, queues
+    /// the task once. The task starts again with fresh attempts. An edit keeps the original payload in the event it
+    /// adds to the timeline. A letter whose payload was truncated (over the size limit) is retried only edited.
     /// </summary>
     public const string RetryDead = """
         local letter = redis.call('HGET', KEYS[1], ARGV[1])
         if not letter then return 0 end
         local decoded = cjson.decode(letter)
-        -- An oversized payload was kept only in part: re-queueing the part would only fail again.
-        if decoded[ARGV[11]] then return 0 end
-        local payload = decoded[ARGV[10]]
+        local edited = ARGV[13]
+        local entry = ARGV[2]
+        if edited == '' then
+          -- An oversized payload was kept only in part: re-queueing the part would only fail again.
+          if decoded[ARGV[11]] then return 0 end
+        else
+          local event = cjson.decode(entry)
+          event[ARGV[12]] = decoded[ARGV[10]]
+          entry = cjson.encode(event)
+        end
+        local payload = edited ~= '' and edited or decoded[ARGV[10]]
         redis.call('HDEL', KEYS[1], ARGV[1])
         redis.call('LPUSH', KEYS[2], payload)
         redis.call('HSET', KEYS[3], ARGV[6], ARGV[7], ARGV[8], 0, ARGV[9], 0)
-        redis.call('RPUSH', KEYS[4], ARGV[2])
+        redis.call('RPUSH', KEYS[4], entry)
         redis.call('LTRIM', KEYS[4], -tonumber(ARGV[5]), -1)
         redis.call('EXPIRE', KEYS[4], ARGV[4])
         redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])

@@ -4,6 +4,23 @@ namespace PdfAspire.TaskQueue;
 public sealed record QueueCounts(long Pending, long InFlight, long Delayed, long Dead, string? PausedBy)
 {
     public bool Paused => PausedBy is not null;
+
+    /// <summary>Who paused consumption and when, from <see cref="PausedBy"/> ("{operator} at {time}").</summary>
+    public PauseNote? Pause => PausedBy is null ? null : PauseNote.Parse(PausedBy);
+}
+
+/// <summary>The value of <see cref="QueueKeys.Paused"/>: who paused consumption, and when.</summary>
+public sealed record PauseNote(string By, DateTimeOffset? At)
+{
+    private const string Separator = " at ";
+
+    public string Format() => At is { } at ? $"{By}{Separator}{Stamps.Format(at)}" : By;
+
+    public static PauseNote Parse(string value)
+    {
+        var at = value.LastIndexOf(Separator, StringComparison.Ordinal);
+        return at > 0 && Stamps.Parse(value[(at + Separator.Length)..]) is { } when ? new PauseNote(value[..at], when) : new PauseNote(value, null);
+    }
 }
 
 /// <summary>A worker as its lease and heartbeat describe it; <see cref="LeaseExpired"/> workers are awaiting the reaper.</summary>
@@ -11,11 +28,53 @@ public sealed record WorkerStatus(
     string WorkerId, string Host, int Concurrency, long InFlight, bool Paused, DateTimeOffset? StartedAt,
     TimeSpan? HeartbeatAge, bool LeaseExpired);
 
-/// <summary>Tasks finished and failed in one minute.</summary>
-public sealed record ThroughputPoint(DateTimeOffset Minute, long Processed, long Failed);
+/// <summary>
+/// One minute's counters: tasks delivered and failed (with the failures by category), pages delivered, and how many
+/// delivered tasks took at most each of <see cref="TaskJournal.LatencyBoundsMs"/>.
+/// </summary>
+public sealed record ThroughputPoint(DateTimeOffset Minute, long Processed, long Failed, long Pages,
+    IReadOnlyList<long> Latency, IReadOnlyDictionary<string, long> FailedByCategory)
+{
+    public static ThroughputPoint From(DateTimeOffset minute, IReadOnlyDictionary<string, long> fields)
+    {
+        var latency = new long[TaskJournal.LatencyBoundsMs.Length];
+        var failedByCategory = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (field, count) in fields)
+        {
+            if (TaskJournal.LatencyBucketOf(field) is { } bucket)
+            {
+                latency[bucket] = count;
+            }
+            else if (TaskJournal.CategoryOf(field) is { } category)
+            {
+                failedByCategory[category] = count;
+            }
+        }
+        return new ThroughputPoint(minute, fields.GetValueOrDefault(TaskJournal.Processed), fields.GetValueOrDefault(TaskJournal.Failed),
+            fields.GetValueOrDefault(TaskJournal.Pages), latency, failedByCategory);
+    }
+}
 
-/// <summary>One row of a task search or of the recent tasks.</summary>
-public sealed record TaskSummary(string TaskId, string FileName, string Status, int Attempts, DateTimeOffset? LastStartedAt, string? LastErrorCategory);
+/// <summary>One row of a task search or of the recent tasks; <see cref="LastActivityAt"/> is the task's last event.</summary>
+public sealed record TaskSummary(string TaskId, string FileName, string Status, int Attempts, DateTimeOffset? LastStartedAt, string? LastErrorCategory,
+    DateTimeOffset? LastActivityAt = null);
+
+/// <summary>
+/// A task search: <see cref="Text"/> is a task id or file name prefix, or <c>key=value</c> for a metadata pair;
+/// <see cref="From"/> and <see cref="To"/> bound the task's last activity.
+/// </summary>
+public sealed record TaskQuery(string Text, DateTimeOffset? From = null, DateTimeOffset? To = null)
+{
+    public bool Contains(DateTimeOffset? at) =>
+        (From is null && To is null) || (at is { } t && (From is null || t >= From) && (To is null || t <= To));
+
+    /// <summary>The (key, value) of a <c>key=value</c> search; null for any other text.</summary>
+    public static (string Key, string Value)? MetadataPair(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 ? (text[..equals].Trim(), text[(equals + 1)..].Trim()) : null;
+    }
+}
 
 /// <summary>Everything known about one task: its history record, its timeline and, if it is one, its dead letter.</summary>
 public sealed record TaskDetails(string TaskId, TaskRecord Record, IReadOnlyList<TaskEvent> Events, DeadLetter? DeadLetter);

@@ -11,6 +11,12 @@ public sealed record TaskEvent
     public string? Message { get; init; }
     public long? DurationMs { get; init; }
     public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The payload an operator replaced when editing a dead letter before retrying it.</summary>
+    public string? OriginalPayload { get; init; }
+
+    /// <summary>The JSON name of <see cref="OriginalPayload"/>, which the RetryDead script fills in.</summary>
+    public const string OriginalPayloadField = "original_payload";
 }
 
 /// <summary>Values of <see cref="TaskEvent.Kind"/>.</summary>
@@ -22,4 +28,5 @@ public static class TaskEventKinds
     public const string RetryScheduled = "retry_scheduled";
     public const string DeadLettered = "dead_lettered";
     public const string RetriedByOperator = "retried_by_operator";
+    public const string EditedByOperator = "edited_and_retried_by_operator";
 }

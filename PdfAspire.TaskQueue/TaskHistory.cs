@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StackExchange.Redis;
 
 namespace PdfAspire.TaskQueue;
@@ -32,12 +33,13 @@ public sealed class TaskHistory(IConnectionMultiplexer redis, QueueKeys keys)
             new(TaskRecordFields.ObjectKey, task.ObjectKey),
             new(TaskRecordFields.SubmittedAt, task.SubmittedAt is { } s ? Stamps.Format(s) : ""),
             new(TaskRecordFields.IdDerived, task.IdDerived ? "1" : "0"),
+            new(TaskRecordFields.Metadata, JsonSerializer.Serialize(task.Metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString)),
             new(TaskRecordFields.Status, TaskStatuses.Processing),
             new(TaskRecordFields.Worker, workerId),
             new(TaskRecordFields.LastStartedAt, Stamps.Format(now)),
         ]);
         _ = tx.KeyExpireAsync(key, Retention);
-        TaskJournal.Index(tx, keys, task.TaskId, task.FileName);
+        TaskJournal.Index(tx, keys, task.TaskId, task.FileName, task.Metadata);
         TaskJournal.AddEvent(tx, keys, task.TaskId, new TaskEvent { At = now, Kind = TaskEventKinds.Started, Worker = workerId });
         await tx.ExecuteAsync();
         return new TaskAttempt((int)await attempts, (int?)await infrastructureRetries ?? 0,
@@ -54,6 +56,3 @@ public sealed class TaskHistory(IConnectionMultiplexer redis, QueueKeys keys)
 
 /// <summary>What the worker learns when it counts an attempt.</summary>
 public sealed record TaskAttempt(int Number, int InfrastructureRetries, DateTimeOffset? FirstAttemptAt, FailureCategory? LastFailure);
-
-/// <summary>What the task history keeps of a result.</summary>
-public sealed record TaskResultSummary(int PageCount, int FailedPages, TimeSpan Duration);

@@ -17,20 +17,43 @@ public static class TaskJournal
     /// <summary>Per-minute throughput is kept this long (the overview charts the last hours).</summary>
     public static readonly TimeSpan StatsRetention = TimeSpan.FromHours(25);
 
+    // The fields of a minute's counters (QueueKeys.Stats).
     public const string Processed = "processed";
     public const string Failed = "failed";
     public const string DeadLettered = "dead";
+    public const string Pages = "pages";
+    private const string FailedPrefix = "failed:";
+    private const string LatencyPrefix = "latency:";
+
+    /// <summary>
+    /// Upper bounds (ms) of the buckets a delivered task's duration is counted in, per minute: enough to tell a p50
+    /// and a p95 apart without keeping every duration. The last bucket is everything slower.
+    /// </summary>
+    public static readonly long[] LatencyBoundsMs = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, long.MaxValue];
+
+    public static string FailedIn(string category) => FailedPrefix + category;
+
+    /// <summary>The category a minute's field counts failures of; null for other fields.</summary>
+    public static string? CategoryOf(string field) => field.StartsWith(FailedPrefix, StringComparison.Ordinal) ? field[FailedPrefix.Length..] : null;
+
+    public static string LatencyField(long durationMs) => LatencyPrefix + Array.FindIndex(LatencyBoundsMs, bound => durationMs <= bound);
+
+    /// <summary>The bucket a minute's field counts durations in; null for other fields.</summary>
+    public static int? LatencyBucketOf(string field) =>
+        field.StartsWith(LatencyPrefix, StringComparison.Ordinal) && int.TryParse(field.AsSpan(LatencyPrefix.Length), CultureInfo.InvariantCulture, out var i)
+        && i >= 0 && i < LatencyBoundsMs.Length ? i : null;
 
     /// <summary>Ingest has the result.</summary>
-    public static void RecordDone(ITransaction tx, QueueKeys keys, string taskId, string workerId, TaskResultSummary result, DateTimeOffset now)
+    public static void RecordDone(ITransaction tx, QueueKeys keys, string taskId, string workerId, TaskResult result, DateTimeOffset now)
     {
         _ = tx.HashSetAsync(keys.Task(taskId),
         [
             new(TaskRecordFields.Status, TaskStatuses.Done),
             new(TaskRecordFields.CompletedAt, Stamps.Format(now)),
             new(TaskRecordFields.PageCount, result.PageCount),
-            new(TaskRecordFields.FailedPages, result.FailedPages),
-            new(TaskRecordFields.DurationMs, (long)result.Duration.TotalMilliseconds),
+            new(TaskRecordFields.FailedPages, result.FailedPageCount),
+            new(TaskRecordFields.DurationMs, result.DurationMs),
+            new(TaskRecordFields.Result, JsonSerializer.Serialize(result, TaskQueueJsonContext.Default.TaskResult)),
         ]);
         _ = tx.KeyExpireAsync(keys.Task(taskId), TaskHistory.Retention);
         AddEvent(tx, keys, taskId, new TaskEvent
@@ -38,10 +61,12 @@ public static class TaskJournal
             At = now,
             Kind = TaskEventKinds.Succeeded,
             Worker = workerId,
-            DurationMs = (long)result.Duration.TotalMilliseconds,
-            Message = $"{result.PageCount} pages, {result.FailedPages} failed",
+            DurationMs = result.DurationMs,
+            Message = $"{result.PageCount} pages, {result.FailedPageCount} failed",
         });
         Count(tx, keys, now, Processed);
+        Count(tx, keys, now, Pages, result.PageCount);
+        Count(tx, keys, now, LatencyField(result.DurationMs));
     }
 
     /// <summary>The task waits in the delayed set until <paramref name="dueAt"/>.</summary>
@@ -69,6 +94,7 @@ public static class TaskJournal
             NextAttemptAt = dueAt,
         });
         Count(tx, keys, now, Failed);
+        Count(tx, keys, now, FailedIn(category.WireName()));
     }
 
     /// <summary>The task is a dead letter now (the letter itself is written by the move).</summary>
@@ -93,6 +119,7 @@ public static class TaskJournal
             Message = letter.Message,
         });
         Count(tx, keys, letter.FailedAt, Failed);
+        Count(tx, keys, letter.FailedAt, FailedIn(letter.Category));
         Count(tx, keys, letter.FailedAt, DeadLettered);
     }
 
@@ -105,20 +132,24 @@ public static class TaskJournal
         _ = tx.SortedSetAddAsync(keys.RecentTasks, taskId, entry.At.ToUnixTimeMilliseconds());
     }
 
-    /// <summary>Makes a task findable by id and by file name (prefix search, case-insensitive).</summary>
-    public static void Index(ITransaction tx, QueueKeys keys, string taskId, string? fileName)
+    /// <summary>Makes a task findable by id, by file name (prefix search, case-insensitive) and by each metadata pair.</summary>
+    public static void Index(ITransaction tx, QueueKeys keys, string taskId, string? fileName, IReadOnlyDictionary<string, string>? metadata = null)
     {
         _ = tx.SortedSetAddAsync(keys.TaskIndex, IdEntry(taskId), 0, When.NotExists);
         if (!string.IsNullOrWhiteSpace(fileName))
         {
             _ = tx.SortedSetAddAsync(keys.TaskIndex, NameEntry(fileName, taskId), 0, When.NotExists);
         }
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            _ = tx.SortedSetAddAsync(keys.TaskIndex, MetadataEntry(key, value, taskId), 0, When.NotExists);
+        }
     }
 
-    public static void Count(ITransaction tx, QueueKeys keys, DateTimeOffset at, string counter)
+    public static void Count(ITransaction tx, QueueKeys keys, DateTimeOffset at, string counter, long by = 1)
     {
         var key = keys.Stats(MinuteOf(at));
-        _ = tx.HashIncrementAsync(key, counter);
+        _ = tx.HashIncrementAsync(key, counter, by);
         _ = tx.KeyExpireAsync(key, StatsRetention);
     }
 
@@ -130,6 +161,15 @@ public static class TaskJournal
     public static string IdEntry(string taskId) => $"i:{taskId.ToLowerInvariant()}{Separator}{taskId}";
 
     public static string NameEntry(string fileName, string taskId) => $"n:{fileName.ToLowerInvariant()}{Separator}{taskId}";
+
+    /// <summary>A metadata pair, <c>m:{key}={value}</c>: searched as "key=value" (exact key, value by prefix).</summary>
+    public static string MetadataEntry(string key, string value, string taskId) => $"{MetadataPrefix(key, value)}{Separator}{taskId}";
+
+    public static string MetadataPrefix(string key, string valueStart) =>
+        $"m:{Plain(key).ToLowerInvariant()}={Plain(valueStart).ToLowerInvariant()}";
+
+    /// <summary>A producer's metadata is free text: the separator must not appear in an entry's searchable part.</summary>
+    private static string Plain(string text) => text.Replace(Separator.ToString(), "", StringComparison.Ordinal);
 
     public static string TaskIdOf(string entry) => entry[(entry.IndexOf(Separator, StringComparison.Ordinal) + 1)..];
 

@@ -4,7 +4,7 @@ namespace PdfAspire.TaskQueue;
 
 /// <summary>
 /// The queue contract's JSON, one set of options for all of it: snake_case names, nulls left out, unknown fields
-/// ignored. Tasks as producers push them, dead letters and a task's timeline events as Redis keeps them.
+/// ignored. Tasks as producers push them, dead letters, a task's timeline events and result summary as Redis keeps them.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -12,4 +12,6 @@ namespace PdfAspire.TaskQueue;
 [JsonSerializable(typeof(UploadTask))]
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(TaskEvent))]
+[JsonSerializable(typeof(TaskResult))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 public sealed partial class TaskQueueJsonContext : JsonSerializerContext;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PdfAspire.TaskQueue;
 
@@ -26,6 +28,12 @@ public sealed record TaskRecord
     public int? FailedPages { get; init; }
     public long? DurationMs { get; init; }
 
+    /// <summary>The producer's metadata (tenant, source…), as the task carried it.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the worker recorded of the delivered result; null until the task is done.</summary>
+    public TaskResult? Result { get; init; }
+
     public static TaskRecord From(IReadOnlyDictionary<string, string> fields)
     {
         string? Text(string name) => fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
@@ -49,6 +57,25 @@ public sealed record TaskRecord
             PageCount = (int?)Number(TaskRecordFields.PageCount),
             FailedPages = (int?)Number(TaskRecordFields.FailedPages),
             DurationMs = Number(TaskRecordFields.DurationMs),
+            Metadata = Json(Text(TaskRecordFields.Metadata), TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>(),
+            Result = Json(Text(TaskRecordFields.Result), TaskQueueJsonContext.Default.TaskResult),
         };
+    }
+
+    /// <summary>A JSON field as written by this version; anything else (an older or damaged value) reads as absent.</summary>
+    private static T? Json<T>(string? json, JsonTypeInfo<T> type) where T : class
+    {
+        if (json is null)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(json, type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

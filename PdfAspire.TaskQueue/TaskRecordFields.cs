@@ -24,6 +24,12 @@ public static class TaskRecordFields
     public const string PageCount = "page_count";
     public const string FailedPages = "failed_pages";
     public const string DurationMs = "duration_ms";
+
+    /// <summary>The delivered result's summary, a <see cref="TaskResult"/> as JSON.</summary>
+    public const string Result = "result";
+
+    /// <summary>The producer's metadata, as JSON (searchable through the task index).</summary>
+    public const string Metadata = "metadata";
 }
 
 /// <summary>Values of <see cref="TaskRecordFields.Status"/>.</summary>

@@ -71,5 +71,8 @@ public static class UploadTaskParser
 
     public static bool IsDerived(string taskId) => taskId.StartsWith("derived-", StringComparison.Ordinal);
 
+    /// <summary>The id of a dead letter made from a payload that was not a valid task.</summary>
+    public static bool IsMalformed(string taskId) => taskId.StartsWith("malformed-", StringComparison.Ordinal);
+
     private static string Hash(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload))[..32];
 }

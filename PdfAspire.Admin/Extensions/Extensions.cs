@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PdfAspire.Admin.Components;
+using PdfAspire.Admin.Components.Time;
 using PdfAspire.Admin.Queue;
 using PdfAspire.Admin.Security;
 using PdfAspire.Admin.Uploads;
@@ -24,6 +25,13 @@ public static class Extensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DocumentUploader>();
+        builder.Services.AddScoped<BrowserTime>();
+        // An edited dead letter is checked as the worker will check it (with the buckets this deployment names).
+        builder.Services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new ServedBuckets(storage.Bucket, storage.ServedBuckets);
+        });
 
         builder.Services.AddSingleton<QueueMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueMonitor>());

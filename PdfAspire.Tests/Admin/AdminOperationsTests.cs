@@ -30,6 +30,15 @@ public sealed class AdminOperationsTests(AppHostFixture system)
         await ReloadUntilAsync(admin.Page, "task-status", TaskStatuses.Done);
         await Expect(admin.Page.GetByTestId("task-pages")).ToContainTextAsync(Corpus.PdfInfoPages(pdf).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(admin.Page.GetByTestId("task-timeline")).ToContainTextAsync("succeeded");
+        // What happened to the document, as the worker recorded it with the outcome.
+        await Expect(admin.Page.GetByTestId("result-sources")).ToContainTextAsync("from the text layer");
+        await Expect(admin.Page.GetByTestId("result-sha256")).ToHaveTextAsync(
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(pdf, TestContext.Current.CancellationToken))));
+        var taskId = new Uri(admin.Page.Url).Segments[^1];
+        var delivered = await system.Pipeline.ResultAsync(Uri.UnescapeDataString(taskId));
+        Assert.NotNull(delivered);
+        var firstWithText = delivered.PageTexts.Select((text, i) => (text, number: i + 1)).First(p => p.text.Trim().Length > 0);
+        await Expect(admin.Page.GetByTestId($"preview-page-{firstWithText.number}")).ToHaveTextAsync(TaskResult.PreviewOf(firstWithText.text));
         await admin.ScreenshotAsync("task");
         await admin.GotoAsync($"/tasks?q={Uri.EscapeDataString(Path.GetFileName(pdf)[..4])}");
         await Expect(admin.Page.GetByTestId("task-results")).ToContainTextAsync(Path.GetFileName(pdf));
@@ -76,6 +85,8 @@ public sealed class AdminOperationsTests(AppHostFixture system)
             await admin.Page.GetByTestId("pause").ClickAsync();
             await Expect(admin.Page.GetByTestId("consumption-state")).ToContainTextAsync("Paused");
             await Expect(admin.Page.GetByTestId("paused-workers")).ToContainTextAsync("1 of 1 workers report paused");
+            // The page's figures are up to a second old; the workers' own word in Redis is what makes the next task wait.
+            await system.Pipeline.UntilWorkersReportAsync(paused: true, Patience);
             var taskId = await system.Pipeline.SubmitAsync("paused-ui", Corpus.Generated("waits for resume"));
             await admin.ScreenshotAsync("controls");
             Assert.Null(await system.Pipeline.ResultAsync(taskId));
@@ -87,7 +98,64 @@ public sealed class AdminOperationsTests(AppHostFixture system)
         }
         finally
         {
-            await system.Pipeline.Administration.ResumeAsync();
+            await system.Pipeline.ResumeAllWorkersAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
+    public async Task EditBeforeRetry_FixesAWrongKey_DeliversTheDocument_AndKeepsTheOriginal()
+    {
+        await using var admin = await (await AdminSession.OpenAsync(system)).SignInAsync();
+        var taskId = PipelineDriver.NewTaskId("edit-ui");
+        var rightKey = $"edit-ui/{taskId}/contract.pdf";
+        await system.Pipeline.UploadAsync(rightKey, Corpus.Generated("the contract, found at last"));
+        var wrong = $$"""{"task_id":"{{taskId}}","object_key":"edit-ui/{{taskId}}/contract.pfd","file_name":"contract.pdf"}""";
+        await system.Pipeline.EnqueueRawAsync(wrong);
+        Assert.Equal("object_not_found", (await system.Pipeline.WaitForDeadLetterAsync(taskId, Patience)).Category);
+
+        await admin.GotoAsync("/failures");
+        await admin.Page.GetByTestId($"edit-{taskId}").ClickAsync();
+        await admin.Page.Locator("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").FillAsync(wrong.Replace("contract.pfd", "contract.pdf", StringComparison.Ordinal));
+        await admin.ScreenshotAsync("edit-retry");
+        await admin.Page.GetByTestId("edit-retry").ClickAsync();
+
+        await Expect(admin.Page.GetByTestId("action-result")).ToContainTextAsync("Queued contract.pdf again with the edited task.");
+        await system.Pipeline.WaitForResultsAsync([taskId], Patience);
+        var stored = await system.Pipeline.ResultAsync(taskId);
+        Assert.Contains("the contract, found at last", string.Join('\n', stored!.PageTexts), StringComparison.Ordinal);
+        await admin.GotoAsync($"/tasks/{taskId}");
+        await Expect(admin.Page.GetByTestId("original-payload")).ToHaveTextAsync(wrong);
+    }
+
+    [Fact]
+    public async Task TheOverview_MovesAsWorkHappens_AndShowsTimesInTheReadersZone()
+    {
+        await using var admin = await (await AdminSession.OpenAsync(system, timeZone: "Asia/Tokyo")).SignInAsync();
+        await admin.GotoAsync("/");
+        var totals = admin.Page.GetByTestId("throughput-totals");
+        await Expect(totals).ToContainTextAsync("processed");
+        var before = await totals.TextContentAsync();
+
+        var taskId = await system.Pipeline.SubmitAsync("live-ui", Corpus.Generated("counted live"));
+        await system.Pipeline.WaitForResultsAsync([taskId], Patience);
+
+        // No reload: the circuit pushes the new counts.
+        await Expect(totals).Not.ToHaveTextAsync(before ?? "");
+        await admin.Page.GetByText("24 h", new() { Exact = true }).ClickAsync();
+        await Expect(totals).ToContainTextAsync("last 24 h");
+        await system.Pipeline.Administration.PauseAsync("night-shift");
+        try
+        {
+            var pausedAt = admin.Page.GetByTestId("paused-banner").Locator("time");
+            await Expect(pausedAt).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(" UTC$"));
+            var utc = DateTimeOffset.Parse(await pausedAt.GetAttributeAsync("datetime") ?? "", System.Globalization.CultureInfo.InvariantCulture);
+            await Expect(pausedAt).ToContainTextAsync(utc.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(pausedAt).ToContainTextAsync(new System.Text.RegularExpressions.Regex("just now|min ago"));
+            await admin.ScreenshotAsync("overview");
+        }
+        finally
+        {
+            await system.Pipeline.ResumeAllWorkersAsync(TimeSpan.FromSeconds(30));
         }
     }
 

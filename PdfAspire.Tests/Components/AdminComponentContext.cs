@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
+using PdfAspire.Admin.Components.Time;
+using PdfAspire.Admin.Queue;
 using PdfAspire.Admin.Security;
 using PdfAspire.Admin.Uploads;
 using PdfAspire.Storage;
@@ -30,6 +32,10 @@ public sealed class AdminComponentContext : BunitContext
         Services.AddSingleton(Administration);
         Services.AddSingleton(new QueueInsights(redis.Connection, Keys, TimeProvider.System));
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(ServedBuckets.Only(Bucket));
+        Services.AddSingleton<QueueMonitor>();
+        Services.AddLogging();
+        Services.AddScoped<BrowserTime>();
         // Refused uploads never reach the store; this client points nowhere on purpose.
         Services.AddSingleton<IAmazonS3>(new AmazonS3Client("unused", "unused", new AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true }));
         Services.AddSingleton(Options.Create(new StorageOptions()));
@@ -42,8 +48,11 @@ public sealed class AdminComponentContext : BunitContext
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         // Dialogs and popovers render into their providers, as MainLayout hosts them.
         DialogProvider = Render<MudDialogProvider>();
-        Render<MudPopoverProvider>();
+        PopoverProvider = Render<MudPopoverProvider>();
     }
+
+    /// <summary>The bucket the admin (and the worker it checks edits for) serves.</summary>
+    public const string Bucket = "pdf-uploads";
 
     public QueueKeys Keys { get; }
 
@@ -55,17 +64,43 @@ public sealed class AdminComponentContext : BunitContext
 
     public IRenderedComponent<MudDialogProvider> DialogProvider { get; }
 
+    public IRenderedComponent<MudPopoverProvider> PopoverProvider { get; }
+
     /// <summary>Writes a dead letter the way a worker does.</summary>
-    public Task AddDeadLetterAsync(string category, string fileName) => Queue.DeadLetterAsync("component-worker", new DeadLetter
+    public Task AddDeadLetterAsync(string category, string fileName) =>
+        AddDeadLetterAsync(category, fileName, $"{category}-{Guid.NewGuid():N}", $$"""{"object_key":"{{fileName}}"}""", DateTimeOffset.UtcNow);
+
+    /// <summary>Writes a dead letter the way a worker does, with the payload and failure time given.</summary>
+    public async Task<DeadLetter> AddDeadLetterAsync(string category, string fileName, string taskId, string payload, DateTimeOffset failedAt)
     {
-        TaskId = $"{category}-{Guid.NewGuid():N}",
-        Payload = $$"""{"object_key":"{{fileName}}"}""",
-        Category = category,
-        Message = $"{fileName} failed as {category}",
-        Attempts = 1,
-        FileName = fileName,
-        FailedAt = DateTimeOffset.UtcNow,
-    });
+        var letter = new DeadLetter
+        {
+            TaskId = taskId,
+            Payload = payload,
+            Category = category,
+            Message = $"{fileName} failed as {category}",
+            Attempts = 1,
+            FileName = fileName,
+            FailedAt = failedAt,
+        };
+        await Queue.DeadLetterAsync("component-worker", letter);
+        return letter;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="payload"/> through the queue as a worker does (LPUSH, BLMOVE, validate, count the attempt,
+    /// acknowledge with <paramref name="result"/>), so the task's history is what a real run writes.
+    /// </summary>
+    public async Task<FetchedTask> CompleteTaskAsync(string payload, TaskResult result)
+    {
+        await Redis.ListLeftPushAsync(Keys.Pending, payload);
+        var fetched = await Queue.TakeAsync(Redis, "component-worker", TimeSpan.FromSeconds(1))
+            ?? throw new InvalidOperationException("the task was not taken");
+        Assert.True(fetched.Validate(ServedBuckets.Only(Bucket), out var error), error);
+        await fetched.BeginAttemptAsync(DateTimeOffset.UtcNow);
+        await fetched.AcknowledgeAsync(result, DateTimeOffset.UtcNow);
+        return fetched;
+    }
 
     /// <summary>Clicks the button labelled <paramref name="label"/> in the open dialog.</summary>
     public void ConfirmDialog(string label) =>

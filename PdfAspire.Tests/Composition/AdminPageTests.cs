@@ -23,11 +23,10 @@ public sealed class AdminPageTests(AppHostFixture system)
 
             await Expect(pending).ToHaveTextAsync(length.ToString("N0", CultureInfo.CurrentCulture));
             await Expect(admin.Page.GetByTestId("paused-banner")).ToBeVisibleAsync();
-            await admin.ScreenshotAsync("overview");
         }
         finally
         {
-            await system.Pipeline.Administration.ResumeAsync();
+            await system.Pipeline.ResumeAllWorkersAsync(TimeSpan.FromSeconds(30));
         }
     }
 }

@@ -21,10 +21,12 @@ public sealed class AdminSession : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<AdminSession> OpenAsync(AppHostFixture system)
+    /// <param name="system">The running system whose admin to open.</param>
+    /// <param name="timeZone">The browser's time zone (IANA id), as a reader elsewhere would have it.</param>
+    public static async Task<AdminSession> OpenAsync(AppHostFixture system, string? timeZone = null)
     {
         var (playwright, browser) = await Browser.LaunchAsync();
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, TimezoneId = timeZone });
         page.SetDefaultTimeout(Browser.ExpectTimeoutMs);
         return new AdminSession(playwright, browser, page, system.Endpoint("pdf-admin", "http"));
     }

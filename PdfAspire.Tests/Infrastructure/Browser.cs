@@ -34,12 +34,13 @@ public static class Browser
         return (playwright, browser);
     }
 
-    /// <summary>Saves a screenshot under the test results folder, for the README and for reading a failure.</summary>
+    /// <summary>
+    /// Saves a screenshot into docs/screenshots, where the README shows it: every test run regenerates the README's
+    /// pictures of the admin from the real thing, so they can't drift from what the admin looks like.
+    /// </summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(
-            Environment.GetEnvironmentVariable("TEST_RESULTS_DIR") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"),
-            "screenshots");
+        var folder = Path.Combine(PdfAspire.Testing.LocalSystem.RepositoryRoot, "docs", "screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });

@@ -109,13 +109,30 @@ public sealed class PipelineDriver : IDisposable
     public async Task PauseAllWorkersAsync(TimeSpan timeout)
     {
         await Administration.PauseAsync("tests");
-        await Eventually.TrueAsync(async () =>
+        await UntilWorkersReportAsync(paused: true, timeout);
+    }
+
+    /// <summary>
+    /// Lifts the pause and waits until every worker reports it is taking tasks again, so the next test does not read
+    /// a worker's stale "paused" (a worker reports the change only once it is back at the queue).
+    /// </summary>
+    public async Task ResumeAllWorkersAsync(TimeSpan timeout)
+    {
+        await Administration.ResumeAsync();
+        await UntilWorkersReportAsync(paused: false, timeout);
+    }
+
+    /// <summary>
+    /// Waits until every live worker's heartbeat says it has seen the pause (or its end). Only then is a task queued
+    /// during a pause sure to wait: a worker already waiting in BLMOVE when the pause began takes what comes first.
+    /// </summary>
+    public Task UntilWorkersReportAsync(bool paused, TimeSpan timeout) =>
+        Eventually.TrueAsync(async () =>
         {
             var live = await Redis.SortedSetRangeByScoreAsync(Keys.Workers, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            var paused = await Task.WhenAll(live.Select(w => Redis.HashGetAsync(Keys.Worker(w!), "paused")));
-            return live.Length > 0 && paused.All(p => p == "1");
-        }, timeout, "every worker to report paused");
-    }
+            var reported = await Task.WhenAll(live.Select(w => Redis.HashGetAsync(Keys.Worker(w!), WorkerRecordFields.Paused)));
+            return live.Length > 0 && reported.All(p => p == (paused ? "1" : "0"));
+        }, timeout, paused ? "every worker to report paused" : "every worker to report it is taking tasks again");
 
     public async Task SetIngestFaultsAsync(double failureRate, int latencyMs)
     {

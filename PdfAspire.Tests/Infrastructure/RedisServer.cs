@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PdfAspire.LocalInfrastructure;
 using PdfAspire.Testing;
 using StackExchange.Redis;
 
@@ -15,7 +16,8 @@ public sealed class RedisServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var portText = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
-        _process = Process.Start(new ProcessStartInfo("redis-server", ["--port", portText, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        _process = Process.Start(new ProcessStartInfo(LocalCommands.RedisServer,
+            [.. LocalCommands.RedisServerArgs(portText, "", durable: false).Select(a => (string)a)])
         {
             RedirectStandardOutput = true,
         })!;
@@ -24,6 +26,13 @@ public sealed class RedisServer : IAsyncLifetime
         Connection = await ConnectionMultiplexer.ConnectAsync(options);
         await Eventually.TrueAsync(async () => Connection.IsConnected && (await Connection.GetDatabase().PingAsync()) >= TimeSpan.Zero,
             TimeSpan.FromSeconds(30), "redis-server to answer PING");
+    }
+
+    /// <summary>Kills the server, as a crash or a lost node would: clients see it gone mid-conversation.</summary>
+    public void Kill()
+    {
+        _process?.Kill();
+        _process?.WaitForExit();
     }
 
     public async ValueTask DisposeAsync()

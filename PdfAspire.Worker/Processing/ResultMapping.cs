@@ -1,10 +1,14 @@
 using Google.Protobuf.WellKnownTypes;
 using PdfAspire.Ingest.V1;
+using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Extraction;
 
 namespace PdfAspire.Worker.Processing;
 
-/// <summary>Domain results to the wire types of pdfaspire.ingest.v1, shared by SubmitResult and ProcessDocument.</summary>
+/// <summary>
+/// Domain results to the wire types of pdfaspire.ingest.v1, shared by SubmitResult and ProcessDocument, and to the
+/// bounded summary the task's history keeps.
+/// </summary>
 public static class ResultMapping
 {
     public static ExtractedDocument ToDocument(ProcessedDocument processed)
@@ -44,6 +48,39 @@ public static class ResultMapping
         }));
         return document;
     }
+
+    /// <summary>What the task page shows of a delivered result: counts, failed pages, timings, hash, the first lines.</summary>
+    public static TaskResult ToTaskResult(ProcessedDocument processed, TimeSpan delivery, TimeSpan duration)
+    {
+        var pages = processed.Pdf.Pages;
+        var ocr = pages.Where(p => p.Source == PageSource.Ocr && p.OcrConfidence is not null).ToList();
+        var failed = pages.Where(p => p.Error is not null).ToList();
+        return new TaskResult
+        {
+            PageCount = processed.Pdf.PageCount,
+            TextLayerPages = pages.Count(p => p.Error is null && p.Source == PageSource.TextLayer),
+            OcrPages = pages.Count(p => p.Error is null && p.Source == PageSource.Ocr),
+            EmptyPages = pages.Count(p => p.Error is null && p.Source == PageSource.None),
+            FailedPageCount = failed.Count,
+            FailedPages = [.. failed.Take(TaskResult.MaxFailedPages).Select(p => new FailedPage(p.Number, p.Error!))],
+            OcrConfidence = ocr.Count == 0 ? null : Math.Round(ocr.Average(p => (double)p.OcrConfidence!.Value), 1),
+            DownloadMs = (long)processed.Download.TotalMilliseconds,
+            ExtractionMs = (long)processed.Extraction.TotalMilliseconds,
+            DeliveryMs = (long)delivery.TotalMilliseconds,
+            DurationMs = (long)duration.TotalMilliseconds,
+            Sha256 = processed.Sha256,
+            SizeBytes = processed.SizeBytes,
+            Preview = [.. pages.Where(p => p.Error is null).Take(TaskResult.MaxPreviewPages)
+                .Select(p => new PagePreview(p.Number, SourceName(p.Source), TaskResult.PreviewOf(p.Text)))],
+        };
+    }
+
+    private static string SourceName(PageSource source) => source switch
+    {
+        PageSource.TextLayer => "text_layer",
+        PageSource.Ocr => "ocr",
+        _ => "none",
+    };
 
     public static Timings ToTimings(ProcessedDocument processed, DateTimeOffset? submittedAt, DateTimeOffset startedAt, DateTimeOffset completedAt) => new()
     {

@@ -64,12 +64,13 @@ public sealed partial class TaskProcessor(
         {
             var processed = await run.ExtractAsync();
             var request = BuildRequest(task, attempt, processed, startedAt);
+            var submitting = Stopwatch.GetTimestamp();
             using (TaskTracing.Start("submit result"))
             {
                 await ingest.SubmitAsync(request, abort);
             }
             var duration = Stopwatch.GetElapsedTime(started);
-            var summary = new TaskResultSummary(processed.Pdf.PageCount, processed.Pdf.FailedPages, duration);
+            var summary = ResultMapping.ToTaskResult(processed, Stopwatch.GetElapsedTime(submitting), duration);
             // Ingest has the result now: the acknowledgement must be written, however long Redis takes to come back.
             await outcomes.WriteAsync("acknowledged", task.TaskId, () => fetched.AcknowledgeAsync(summary, clock.GetUtcNow()), abort);
             metrics.RecordProcessed(duration, processed.Pdf.PageCount);

@@ -9,11 +9,9 @@ namespace PdfAspire.Admin.Components.Actions;
 /// A page whose actions change the queue. The viewer account sees the buttons disabled, and every action checks the
 /// role again on the server, since a disabled button is no protection on its own.
 /// </summary>
-public abstract class OperatorPage : ComponentBase
+public abstract class OperatorPage : AdminPage
 {
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-
-    [Inject] protected ISnackbar Snackbar { get; set; } = default!;
 
     [Inject] protected IDialogService Dialogs { get; set; } = default!;
 
@@ -29,7 +27,10 @@ public abstract class OperatorPage : ComponentBase
         await base.OnInitializedAsync();
     }
 
-    /// <summary>Runs <paramref name="action"/> if the signed-in user may change things; says why not otherwise.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> if the signed-in user may change things; says why not otherwise, and says so if
+    /// Redis fails under it.
+    /// </summary>
     protected async Task AsOperatorAsync(Func<Task> action)
     {
         if (!CanChange)
@@ -37,7 +38,7 @@ public abstract class OperatorPage : ComponentBase
             Snackbar.Add("The read-only account cannot change anything.", Severity.Warning);
             return;
         }
-        await action();
+        await WithRedisAsync("carrying out the action", action);
     }
 
     /// <summary>Asks before a bulk action; true when the operator confirms.</summary>

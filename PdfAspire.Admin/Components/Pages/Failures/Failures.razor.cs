@@ -4,9 +4,10 @@ using PdfAspire.TaskQueue;
 namespace PdfAspire.Admin.Components.Pages.Failures;
 
 /// <summary>
-/// Dead letters grouped by category, and the operator's ways out: retry (one, selected, a category, all), delete,
-/// purge. Bulk actions ask first and report what they did; retries go through the queue's atomic script, so a
-/// letter retried twice is queued once.
+/// Dead letters grouped by category, narrowed by a search (file, id, key, error, or a metadata pair) and by age, and
+/// the operator's ways out: retry (one, selected, everything matching), edit and retry, delete, purge. Bulk actions
+/// count and ask first, act letter by letter through the queue's atomic script (a letter retried twice is queued
+/// once), and report what they did.
 /// </summary>
 public partial class Failures
 {
@@ -15,19 +16,42 @@ public partial class Failures
     private string? _category;
     private ActionResult? _result;
     private bool _loaded;
+    private string _filter = "";
+    private int _olderThanDays;
+    private DeadLetter? _editing;
+    private string _editedPayload = "";
+    private string? _editError;
 
     [Microsoft.AspNetCore.Components.Inject] private QueueAdministration Queue { get; set; } = default!;
+
+    [Microsoft.AspNetCore.Components.Inject] private ServedBuckets Buckets { get; set; } = default!;
+
+    [Microsoft.AspNetCore.Components.Inject] private TimeProvider Clock { get; set; } = default!;
+
+    private static readonly int[] AgeChoices = [0, 1, 7, 30];
+
+    private bool Filtered => _category is not null || _filter.Trim().Length > 0 || _olderThanDays > 0;
 
     private IEnumerable<IGrouping<string, DeadLetter>> Groups =>
         _letters.GroupBy(d => d.Category).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal);
 
-    private IReadOnlyList<DeadLetter> Visible =>
-        [.. _letters.Where(d => _category is null || d.Category == _category).OrderByDescending(d => d.FailedAt)];
+    private IReadOnlyList<DeadLetter> Visible
+    {
+        get
+        {
+            var failedBefore = Clock.GetUtcNow().AddDays(-_olderThanDays);
+            return [.. _letters
+                .Where(d => _category is null || d.Category == _category)
+                .Where(d => _olderThanDays == 0 || d.FailedAt < failedBefore)
+                .Where(d => DeadLetterSearch.Matches(d, _filter))
+                .OrderByDescending(d => d.FailedAt)];
+        }
+    }
 
     protected override async Task OnInitializedAsync()
     {
         await base.OnInitializedAsync();
-        await ReloadAsync();
+        await WithRedisAsync("reading the dead letters", ReloadAsync);
     }
 
     private void SelectCategory(string? category)
@@ -35,6 +59,45 @@ public partial class Failures
         _category = category;
         _selected = [];
     }
+
+    private void FilterChanged(string? filter)
+    {
+        _filter = filter ?? "";
+        _selected = [];
+    }
+
+    private void AgeChanged(int days)
+    {
+        _olderThanDays = days;
+        _selected = [];
+    }
+
+    private void Edit(DeadLetter letter)
+    {
+        _editing = letter;
+        _editedPayload = letter.Payload;
+        _editError = null;
+    }
+
+    private Task RetryEditedAsync() => AsOperatorAsync(async () =>
+    {
+        if (_editing is not { } letter)
+        {
+            return;
+        }
+        var outcome = await Queue.RetryEditedAsync(letter.TaskId, _editedPayload, OperatorName, Buckets);
+        if (outcome.IsQueued)
+        {
+            _editing = null;
+            await ReportAsync(outcome.QueuedAs == letter.TaskId
+                ? $"Queued {Name(letter)} again with the edited task."
+                : $"Queued the edited task as {outcome.QueuedAs}.", changed: true);
+        }
+        else
+        {
+            _editError = outcome.Error;
+        }
+    });
 
     private Task RetryOneAsync(DeadLetter letter) => AsOperatorAsync(async () =>
     {
@@ -66,32 +129,29 @@ public partial class Failures
         var ids = _selected.Select(d => d.TaskId).ToList();
         if (await ConfirmAsync("Delete selected", $"Delete {ids.Count} selected dead letters? Their tasks will not be processed.", "Delete"))
         {
-            var deleted = 0;
-            foreach (var id in ids)
-            {
-                deleted += await Queue.DeleteDeadLetterAsync(id) ? 1 : 0;
-            }
+            var deleted = await Queue.DeleteDeadLettersAsync(ids);
             await ReportAsync(Summary("Deleted", deleted, ids.Count), deleted > 0);
         }
     });
 
+    /// <summary>Everything the category, search and age select, counted and confirmed first; letter by letter.</summary>
     private Task RetryShownAsync() => AsOperatorAsync(async () =>
     {
-        var count = Visible.Count;
-        if (await ConfirmAsync(_category is null ? "Retry all" : $"Retry {_category}", $"Queue {count} dead letters again?", "Retry"))
+        var ids = Visible.Select(d => d.TaskId).ToList();
+        if (await ConfirmAsync(Filtered ? "Retry matching" : "Retry all", $"Queue {ids.Count} dead letters again?", "Retry"))
         {
-            var retried = await Queue.RetryCategoryAsync(_category, OperatorName);
-            await ReportAsync(Summary("Queued", retried, count), retried > 0);
+            var retried = await Queue.RetryDeadLettersAsync(ids, OperatorName);
+            await ReportAsync(Summary("Queued", retried, ids.Count), retried > 0);
         }
     });
 
     private Task PurgeShownAsync() => AsOperatorAsync(async () =>
     {
-        var count = Visible.Count;
-        if (await ConfirmAsync(_category is null ? "Purge all" : $"Purge {_category}", $"Delete {count} dead letters for good?", "Purge"))
+        var ids = Visible.Select(d => d.TaskId).ToList();
+        if (await ConfirmAsync(Filtered ? "Delete matching" : "Purge all", $"Delete {ids.Count} dead letters for good? Their tasks will not be processed.", "Delete"))
         {
-            var purged = await Queue.PurgeAsync(_category);
-            await ReportAsync(Summary("Deleted", (int)purged, count), purged > 0);
+            var deleted = await Queue.DeleteDeadLettersAsync(ids);
+            await ReportAsync(Summary("Deleted", deleted, ids.Count), deleted > 0);
         }
     });
 
@@ -110,6 +170,10 @@ public partial class Failures
         if (_category is not null && _letters.All(d => d.Category != _category))
         {
             _category = null;
+        }
+        if (_editing is { } editing && !ids.Contains(editing.TaskId))
+        {
+            _editing = null;
         }
     }
 
