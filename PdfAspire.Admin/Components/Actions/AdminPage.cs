@@ -16,8 +16,11 @@ public abstract class AdminPage : ComponentBase
     protected string? RedisProblem { get; private set; }
 
     /// <summary>Runs <paramref name="work"/>; if Redis fails under it, says what could not be done instead of throwing.</summary>
+    /// <param name="doing">What the page was doing, for the message.</param>
+    /// <param name="work">The reads or the change.</param>
+    /// <param name="notify">False for background refreshes: the page shows the problem, without a popup every few seconds.</param>
     /// <returns>False when Redis failed.</returns>
-    protected async Task<bool> WithRedisAsync(string doing, Func<Task> work)
+    protected async Task<bool> WithRedisAsync(string doing, Func<Task> work, bool notify = true)
     {
         try
         {
@@ -28,7 +31,10 @@ public abstract class AdminPage : ComponentBase
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             RedisProblem = $"Redis did not answer while {doing}; nothing was changed by this attempt. Try again in a moment.";
-            Snackbar.Add(RedisProblem, Severity.Error);
+            if (notify)
+            {
+                Snackbar.Add(RedisProblem, Severity.Error);
+            }
             return false;
         }
     }
