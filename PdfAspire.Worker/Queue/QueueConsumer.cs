@@ -86,6 +86,12 @@ public sealed partial class QueueConsumer(
                 await Task.Delay(TakeWait, stoppingToken);
                 return null;
             }
+            if (State == ConsumerState.Paused)
+            {
+                // Leaving the pause: from the BLMOVE below on, this worker can take a task, so it must stop reporting
+                // Paused now, not once the BLMOVE returns (a pause set meanwhile would otherwise read as already seen).
+                State = ConsumerState.Consuming;
+            }
             var taken = await queue.TakeAsync(connection, worker.Id, TakeWait);
             State = ConsumerState.Consuming;
             return taken;
