@@ -146,9 +146,11 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         var summaries = new List<TaskSummary>();
         foreach (var id in ids)
         {
-            var values = await Db.HashGetAsync(keys.Task(id),
+            // Both reads in flight at once: one round trip per task, not two.
+            var reading = Db.HashGetAsync(keys.Task(id),
                 [TaskRecordFields.FileName, TaskRecordFields.Status, TaskRecordFields.Attempts, TaskRecordFields.LastStartedAt, TaskRecordFields.LastErrorCategory]);
             var lastActivity = await Db.SortedSetScoreAsync(keys.RecentTasks, id);
+            var values = await reading;
             if (values[1].IsNull)
             {
                 if (pruneIndex)
