@@ -21,7 +21,7 @@ public sealed class DeadLetterEditTests(RedisServer redis) : IClassFixture<Redis
 
         page.WaitForElement($"[data-testid=edit-{taskId}]").Click();
         var fixedPayload = $$$"""{"task_id":"{{{taskId}}}","object_key":"uploads/report.pdf","metadata":{"tenant":"acme"}}""";
-        page.Find("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input(fixedPayload);
+        page.WaitForElement("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input(fixedPayload);
         page.Find("[data-testid=edit-retry]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("Queued report.pdf again with the edited task.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
@@ -49,7 +49,7 @@ public sealed class DeadLetterEditTests(RedisServer redis) : IClassFixture<Redis
         var page = context.Render<Failures>();
 
         page.WaitForElement($"[data-testid=edit-{taskId}]").Click();
-        page.Find("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input(edited.Replace("TASK", taskId, StringComparison.Ordinal));
+        page.WaitForElement("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input(edited.Replace("TASK", taskId, StringComparison.Ordinal));
         page.Find("[data-testid=edit-retry]").Click();
 
         page.WaitForAssertion(() => Assert.Contains(reason, page.Find("[data-testid=edit-panel]").TextContent, StringComparison.OrdinalIgnoreCase));
@@ -66,7 +66,7 @@ public sealed class DeadLetterEditTests(RedisServer redis) : IClassFixture<Redis
         var page = context.Render<Failures>();
 
         page.WaitForElement($"[data-testid=edit-{letterId}]").Click();
-        page.Find("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input("""{"task_id":"fixed-by-hand","object_key":"a.pdf"}""");
+        page.WaitForElement("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input("""{"task_id":"fixed-by-hand","object_key":"a.pdf"}""");
         page.Find("[data-testid=edit-retry]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("as fixed-by-hand", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
