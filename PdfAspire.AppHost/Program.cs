@@ -19,7 +19,7 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
     .WithWorkerPorts(builder.ExecutionContext)
     .WithQueueStore(redis)
     .WithObjectStore(minio)
-    .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitFor(ingest)
+    .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitThroughRestarts(ingest)
     .WithHttpHealthCheck("/health", endpointName: WorkerResource.MetricsEndpoint)
     .WithSettingsFrom(builder.Configuration, "Worker");
 

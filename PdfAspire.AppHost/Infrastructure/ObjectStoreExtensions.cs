@@ -61,7 +61,7 @@ public static class ObjectStoreExtensions
         service
             .WithEnvironment("BUCKET_ENDPOINT", store.Api)
             .WithEnvironment("BUCKET_NAME", ObjectStore.DefaultBucket)
-            .WaitFor(store.Resource);
+            .WaitThroughRestarts(store.Resource);
         if (store.Credentials is { } keys)
         {
             service.WithEnvironment("BUCKET_ACCESS_ID", keys.AccessId).WithEnvironment("BUCKET_ACCESS_KEY", keys.AccessKey);

@@ -31,7 +31,7 @@ public static class QueueStoreExtensions
         service
             .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
             .WithReference(redis)
-            .WaitFor(redis);
+            .WaitThroughRestarts(redis);
 
     private static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, LocalPaths paths)
     {

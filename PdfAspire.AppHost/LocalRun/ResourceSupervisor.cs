@@ -63,8 +63,10 @@ public sealed partial class ResourceSupervisor(
         {
             watched.StopAsked = false;
         }
-        // A process that ends shows Finished or Exited; one stopped on request may end as Unknown instead.
-        if (state is not ("Exited" or "Finished" or "Unknown") || previous is not ("Running" or "Starting" or "Stopping"))
+        // A process that ends shows Finished or Exited; one stopped on request may end as Unknown instead. A start
+        // that fails (the process could not be launched) is retried like an exit, within the same limit.
+        if (state is not ("Exited" or "Finished" or "Unknown" or "FailedToStart")
+            || previous is not ("Running" or "Starting" or "Stopping" or "Waiting"))
         {
             return;
         }
@@ -84,7 +86,8 @@ public sealed partial class ResourceSupervisor(
         _decisions.Enqueue(new SupervisionDecision(id, SupervisionAction.Restarted, snapshot.ExitCode));
         watched.Restarts.Add(now);
         var pause = SupervisionPolicy.PauseBefore(watched.Restarts.Count);
-        LogRestarting(id, snapshot.ExitCode, pause.TotalSeconds, watched.Restarts.Count, policy.MaxRestarts);
+        LogRestarting(id, state == KnownResourceStates.FailedToStart ? "failed to start" : $"exited on its own (exit code {snapshot.ExitCode})",
+            pause.TotalSeconds, watched.Restarts.Count, policy.MaxRestarts);
         _ = RestartAsync(id, pause, stoppingToken);
     }
 
@@ -109,8 +112,8 @@ public sealed partial class ResourceSupervisor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} exited on its own (exit code {ExitCode}); restarting it in {PauseSeconds:0.#} s (restart {Count} of at most {Max})")]
-    private partial void LogRestarting(string resource, int? exitCode, double pauseSeconds, int count, int max);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} {What}; restarting it in {PauseSeconds:0.#} s (restart {Count} of at most {Max})")]
+    private partial void LogRestarting(string resource, string what, double pauseSeconds, int count, int max);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Resource} exited again (exit code {ExitCode}) after {Count} restarts in {WindowMinutes} minutes; left stopped: its console log in the dashboard says why. Start it from the dashboard once fixed")]
     private partial void LogGaveUp(string resource, int? exitCode, int count, double windowMinutes);
