@@ -21,6 +21,11 @@ namespace PdfAspire.Tests.Components;
 /// </summary>
 public sealed class AdminComponentContext : BunitContext
 {
+    // bUnit's waits give up after 1 s by default; a page's first render reads Redis, and on a busy 2-core machine
+    // (the suite's AppHosts starting beside these tests) that once took longer. These are condition waits: the
+    // longer bound costs nothing when the condition holds.
+    static AdminComponentContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     public AdminComponentContext(RedisServer redis, string role, long maxUploadBytes = 100L << 20)
     {
         Keys = new QueueKeys($"queue:component-{Guid.NewGuid():N}");
