@@ -8,7 +8,8 @@ namespace PdfAspire.Tests.LocalRun;
 
 /// <summary>
 /// Local mode heals itself: a worker and Redis SIGKILLed in the middle of a batch come back on their own, and every
-/// task is stored by ingest once; a stop someone asked for is not undone.
+/// task is stored by ingest once; a worker restarted while Redis is down waits for it; a stop someone asked for is
+/// not undone.
 /// </summary>
 [Collection(SupervisedSystemCollection.Name)]
 public sealed class SupervisionTests(SupervisedSystem system)
@@ -55,6 +56,44 @@ public sealed class SupervisionTests(SupervisedSystem system)
         {
             await system.Pipeline.SetIngestFaultsAsync(failureRate: 0, latencyMs: 0);
         }
+    }
+
+    [Fact]
+    public async Task AWorkerRestartedWhileRedisIsDown_WaitsForRedis_InsteadOfFailingToStart()
+    {
+        var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
+        var supervisor = system.App.Services.GetRequiredService<ResourceSupervisor>();
+        var workers = await Eventually.ValueAsync(() => Task.FromResult(system.WorkerProcessIds()), ids => ids.Count == 2,
+            TimeSpan.FromMinutes(1), "two worker replicas");
+        using var states = new ResourceStateLog(system.App.ResourceNotifications);
+        var earlier = supervisor.Decisions.Count;
+
+        // Redis stopped as the dashboard's Stop does it, so the supervisor leaves it down while the worker restarts.
+        var stopped = await commands.ExecuteCommandAsync("redis", KnownResourceCommands.StopCommand, TestContext.Current.CancellationToken);
+        Assert.True(stopped.Success, stopped.Message);
+        SupervisionDecision restart;
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(supervisor.Decisions.Skip(earlier).Any(d => d.ResourceId.StartsWith("redis", StringComparison.Ordinal))),
+                TimeSpan.FromMinutes(1), "Redis stopped");
+            Process.GetProcessById(workers[0]).Kill();
+            restart = (await Eventually.ValueAsync(() => Task.FromResult(supervisor.Decisions.Skip(earlier)
+                    .FirstOrDefault(d => d.ResourceId.StartsWith("pdf-processor-worker", StringComparison.Ordinal))),
+                d => d is not null, TimeSpan.FromMinutes(1), "the supervisor's decision about the killed worker"))!;
+            Assert.Equal(SupervisionAction.Restarted, restart.Action);
+            await Eventually.ValueAsync(() => Task.FromResult(states.StatesOf(restart.ResourceId)), s => s.Contains(KnownResourceStates.Waiting),
+                TimeSpan.FromMinutes(1), "the restarted worker waiting for Redis");
+        }
+        finally
+        {
+            var started = await commands.ExecuteCommandAsync("redis", KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
+            Assert.True(started.Success, started.Message);
+        }
+
+        await Eventually.ValueAsync(() => Task.FromResult(new Replicas(system.WorkerProcessIds(), supervisor.Decisions)),
+            now => now.Workers.Count == 2 && !now.Workers.Contains(workers[0]), Patience, "the killed worker started once Redis was back");
+        Assert.DoesNotContain(KnownResourceStates.FailedToStart, states.StatesOf(restart.ResourceId));
+        Assert.Single(supervisor.Decisions.Skip(earlier), d => d.ResourceId == restart.ResourceId);
     }
 
     [Fact]
