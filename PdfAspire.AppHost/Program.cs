@@ -21,6 +21,7 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
     .WithObjectStore(minio)
     .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitThroughRestarts(ingest)
     .WithHttpHealthCheck("/health", endpointName: WorkerResource.MetricsEndpoint)
+    .WithRetentionSettings(builder.Configuration)
     .WithSettingsFrom(builder.Configuration, "Worker");
 
 // Apps
@@ -33,6 +34,7 @@ var admin = builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProf
     .WithAdminAccounts()
     .WithQueueStore(redis)
     .WithObjectStore(minio)
+    .WithRetentionSettings(builder.Configuration)
     .WithHttpHealthCheck("/health")
     .WithParentRelationship(worker);
 

@@ -5,7 +5,8 @@ using PdfAspire.Benchmarks.Quality;
 // ideal scaling they imply, and the whole pipeline in several shapes; then per-task overhead and memory. `--smoke`
 // runs a few documents of each corpus to prove the benchmark works (CI), never a threshold; `--overhead` measures only
 // the per-task overhead; `--quality` measures the delivered text against pdftotext (and OCR against the pages scans
-// were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation.
+// were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation; `--queue`
+// measures what each task and each idle process costs the Redis every worker shares.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
@@ -14,6 +15,11 @@ Directory.CreateDirectory(output);
 var userCorpus = args.SkipWhile(a => a != "--corpus").Skip(1).FirstOrDefault();
 var environment = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
 
+if (args.Contains("--queue"))
+{
+    await PdfAspire.Benchmarks.Queue.QueueBenchmark.RunAsync(smoke, output, environment);
+    return;
+}
 if (args.Contains("--quality"))
 {
     await QualityBenchmark.RunAsync(userCorpus, smoke, output, environment);

@@ -20,7 +20,8 @@ public static class LocalCommands
     /// <param name="password">Redis requires it (AUTH) when given, as a deployment's Redis does.</param>
     public static List<object> RedisServerArgs(object port, string dataDirectory, bool durable = true, string? password = null)
     {
-        List<object> args = ["--port", port, "--bind", Loopback, "--save", ""];
+        // noeviction is Redis's default; said here because anything else could drop queued tasks under memory pressure.
+        List<object> args = ["--port", port, "--bind", Loopback, "--save", "", "--maxmemory-policy", "noeviction"];
         args.AddRange(durable ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDirectory] : ["--appendonly", "no"]);
         if (password is not null)
         {

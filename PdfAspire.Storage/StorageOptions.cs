@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace PdfAspire.Storage;
 
-/// <summary>The object store, under the operations guide's variable names (docs/operations.md; bound from the root of configuration).</summary>
+/// <summary>The object store, under the operations guide's variable names (docs/guide.md; bound from the root of configuration).</summary>
 public sealed partial class StorageOptions : IValidatableObject
 {
     public const string DefaultBucket = "pdf-uploads";

@@ -58,25 +58,33 @@ public sealed class FetchedTask
     /// <summary>The first <paramref name="bytes"/> of the payload, for the dead letter of an oversized one.</summary>
     public string Prefix(int bytes) => Encoding.UTF8.GetString(_bytes, 0, Math.Min(bytes, _bytes.Length));
 
-    public Task<TaskAttempt> BeginAttemptAsync(DateTimeOffset now) => _history.BeginAttemptAsync(Valid, WorkerId, now);
+    /// <summary>The attempt <see cref="BeginAttemptAsync"/> counted; null before.</summary>
+    public TaskAttempt? Attempt { get; private set; }
+
+    public async Task<TaskAttempt> BeginAttemptAsync(DateTimeOffset now) => Attempt = await _history.BeginAttemptAsync(Valid, WorkerId, now);
 
     public Task RefundAttemptAsync() => _history.RefundAttemptAsync(Valid.TaskId);
 
-    public Task AcknowledgeAsync(TaskResult result, DateTimeOffset now) =>
-        _moves.AcknowledgeAsync(WorkerId, Payload, Valid.TaskId, result, now);
+    // Each outcome may take the next pending task into the same processing list in the same step (takeNext) and
+    // return it, so a busy worker needs no round trip of its own to take its next task.
 
-    public Task ScheduleRetryAsync(FailureCategory category, string message, DateTimeOffset dueAt, DateTimeOffset now) =>
-        _moves.ScheduleRetryAsync(WorkerId, Payload, Valid.TaskId, category, message, dueAt, now);
+    public Task<FetchedTask?> AcknowledgeAsync(TaskResult result, DateTimeOffset now, bool takeNext = false) =>
+        _moves.AcknowledgeAsync(WorkerId, Payload, Begun, Valid.TaskId, result, now, takeNext);
+
+    public Task<FetchedTask?> ScheduleRetryAsync(FailureCategory category, string message, DateTimeOffset dueAt, DateTimeOffset now, bool takeNext = false) =>
+        _moves.ScheduleRetryAsync(WorkerId, Payload, Begun, Valid.TaskId, category, message, dueAt, now, takeNext);
 
     /// <summary>
     /// Moves the task to the dead letters. An oversized payload is removed by its length and digest inside Redis, so
     /// it never travels back; <paramref name="letter"/> then keeps only its beginning.
     /// </summary>
-    public Task DeadLetterAsync(DeadLetter letter) => IsOversized
-        ? _moves.DeadLetterOversizedAsync(WorkerId, letter, _bytes.Length, RedisDigest(_bytes))
-        : _moves.DeadLetterAsync(WorkerId, letter);
+    public Task<FetchedTask?> DeadLetterAsync(DeadLetter letter, bool takeNext = false) => IsOversized
+        ? _moves.DeadLetterAsync(WorkerId, "", letter, Attempt, takeNext, (_bytes.Length, RedisDigest(_bytes)))
+        : _moves.DeadLetterAsync(WorkerId, Payload, letter, Attempt, takeNext);
 
     private ValidTask Valid => Task ?? throw new InvalidOperationException("the task has not been validated");
+
+    private TaskAttempt Begun => Attempt ?? throw new InvalidOperationException("no attempt has begun");
 
     /// <summary>The digest Redis's Lua computes (redis.sha1hex): it identifies the entry, it protects nothing.</summary>
     [SuppressMessage("Security", "CA5350", Justification = "Matches redis.sha1hex; not a security use.")]

@@ -49,13 +49,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     private async Task<bool> RetryAsync(string taskId, TaskEvent entry, string edited)
     {
         RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
-        RedisValue[] args =
-        [
-            taskId, JsonSerializer.Serialize(entry, TaskQueueJsonContext.Default.TaskEvent), entry.At.ToUnixTimeMilliseconds(),
-            (long)TaskHistory.Retention.TotalSeconds, TaskJournal.MaxEvents,
-            TaskRecordFields.Status, TaskStatuses.Pending, TaskRecordFields.Attempts, TaskRecordFields.InfrastructureRetries,
-            DeadLetter.PayloadField, DeadLetter.PayloadTruncatedField, TaskEvent.OriginalPayloadField, edited,
-        ];
+        RedisValue[] args = [taskId, TaskJournal.Json(entry), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, edited];
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args) == 1;
     }
 
@@ -100,10 +94,18 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
         return [.. entries.Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.DeadLetter)!)];
     }
 
-    public Task PauseAsync(string operatorName) =>
-        Db.StringSetAsync(keys.Paused, new PauseNote(operatorName, clock.GetUtcNow()).Format());
+    /// <summary>Pauses every worker, and tells idle ones at once (they would otherwise see it at their next heartbeat).</summary>
+    public async Task PauseAsync(string operatorName)
+    {
+        await Db.StringSetAsync(keys.Paused, new PauseNote(operatorName, clock.GetUtcNow()).Format());
+        await Db.PublishAsync(RedisChannel.Literal(keys.Control), PauseNote.PausedMessage);
+    }
 
-    public Task ResumeAsync() => Db.KeyDeleteAsync(keys.Paused);
+    public async Task ResumeAsync()
+    {
+        await Db.KeyDeleteAsync(keys.Paused);
+        await Db.PublishAsync(RedisChannel.Literal(keys.Control), PauseNote.ResumedMessage);
+    }
 
     /// <summary>Returns the in-flight tasks of workers whose lease has expired, and of orphaned lists, to pending now.</summary>
     public Task<int> ReturnStaleAsync() => workers.ReapAsync(clock.GetUtcNow(), includeOrphans: true);
@@ -112,20 +114,30 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     public async Task EnqueueAsync(UploadTask task, string queuedBy)
     {
         var now = clock.GetUtcNow();
+        var taskId = task.TaskId!;
+        var record = keys.Task(taskId);
         var tx = Db.CreateTransaction();
         _ = tx.ListLeftPushAsync(keys.Pending, JsonSerializer.Serialize(task, TaskQueueJsonContext.Default.UploadTask));
-        _ = tx.HashSetAsync(keys.Task(task.TaskId!),
+        List<HashEntry> fields =
         [
-            new(TaskRecordFields.TaskId, task.TaskId),
             new(TaskRecordFields.FileName, task.FileName ?? ""),
             new(TaskRecordFields.Bucket, task.Bucket ?? ""),
             new(TaskRecordFields.ObjectKey, task.ObjectKey ?? ""),
-            new(TaskRecordFields.SubmittedAt, Stamps.Format(task.SubmittedAt ?? now)),
+            new(TaskRecordFields.SubmittedAt, Stamps.Milliseconds(task.SubmittedAt ?? now)),
             new(TaskRecordFields.Status, TaskStatuses.Pending),
-        ]);
-        _ = tx.KeyExpireAsync(keys.Task(task.TaskId!), TaskHistory.Retention);
-        TaskJournal.Index(tx, keys, task.TaskId!, task.FileName, task.Metadata);
-        TaskJournal.AddEvent(tx, keys, task.TaskId!, new TaskEvent { At = now, Kind = TaskEventKinds.Queued, Worker = queuedBy });
+            new(TaskRecordFields.Timeline, 1),
+        ];
+        if (task.Metadata is { Count: > 0 } metadata)
+        {
+            fields.Add(new(TaskRecordFields.Metadata, JsonSerializer.Serialize(metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString)));
+        }
+        _ = tx.HashSetAsync(record, [.. fields]);
+        foreach (var entry in SearchEntries.For(taskId, task.FileName, task.Metadata))
+        {
+            _ = tx.SortedSetAddAsync(keys.TaskIndex, entry, 0, When.NotExists);
+        }
+        _ = tx.ListRightPushAsync(keys.TaskEvents(taskId), TaskJournal.Json(new TaskEvent { At = now, Kind = TaskEventKinds.Queued, Worker = queuedBy }));
+        _ = tx.SortedSetAddAsync(keys.RecentTasks, taskId, Stamps.Milliseconds(now));
         await tx.ExecuteAsync();
     }
 

@@ -6,7 +6,7 @@ namespace PdfAspire.TaskQueue;
 
 /// <summary>
 /// What the dashboard reads: counts, workers, throughput per minute, task search and one task's history. All of it
-/// comes from Redis, so it is right while every worker is down.
+/// comes from Redis, so it is right while every worker is down. Each read is one or two round trips, whatever it shows.
 /// </summary>
 public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, TimeProvider clock)
 {
@@ -20,33 +20,56 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
     /// </summary>
     public async Task<QueueCounts> CountsAsync(IReadOnlyList<WorkerStatus> workers)
     {
-        var pending = Db.ListLengthAsync(keys.Pending);
-        var delayed = Db.SortedSetLengthAsync(keys.Delayed);
-        var dead = Db.HashLengthAsync(keys.Dead);
-        var pausedBy = await Db.StringGetAsync(keys.Paused);
-        return new QueueCounts(await pending, workers.Sum(w => w.InFlight), await delayed, await dead, pausedBy.IsNull ? null : (string?)pausedBy);
+        var batch = Db.CreateBatch();
+        var pending = batch.ListLengthAsync(keys.Pending);
+        var delayed = batch.SortedSetLengthAsync(keys.Delayed);
+        var dead = batch.HashLengthAsync(keys.Dead);
+        var pausedBy = batch.StringGetAsync(keys.Paused);
+        batch.Execute();
+        var paused = await pausedBy;
+        return new QueueCounts(await pending, workers.Sum(w => w.InFlight), await delayed, await dead, paused.IsNull ? null : (string?)paused);
     }
 
     public async Task<IReadOnlyList<WorkerStatus>> WorkersAsync()
     {
         var now = clock.GetUtcNow();
-        var workers = new List<WorkerStatus>();
-        foreach (var entry in await Db.SortedSetRangeByRankWithScoresAsync(keys.Workers))
+        var leases = await Db.SortedSetRangeByRankWithScoresAsync(keys.Workers);
+        var batch = Db.CreateBatch();
+        var reads = leases.Select(l => (Info: batch.HashGetAllAsync(keys.Worker((string)l.Element!)), Held: batch.ListLengthAsync(keys.Processing((string)l.Element!))))
+            .ToList();
+        batch.Execute();
+        var workers = new List<WorkerStatus>(leases.Length);
+        for (var i = 0; i < leases.Length; i++)
         {
-            var id = (string)entry.Element!;
-            var info = (await Db.HashGetAllAsync(keys.Worker(id))).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
+            var info = (await reads[i].Info).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
             var heartbeat = Stamps.Parse(info.GetValueOrDefault(WorkerRecordFields.HeartbeatAt));
             workers.Add(new WorkerStatus(
-                id,
+                (string)leases[i].Element!,
                 info.GetValueOrDefault(WorkerRecordFields.Host) ?? "?",
                 int.TryParse(info.GetValueOrDefault(WorkerRecordFields.Concurrency), out var concurrency) ? concurrency : 0,
-                await Db.ListLengthAsync(keys.Processing(id)),
+                await reads[i].Held,
                 info.GetValueOrDefault(WorkerRecordFields.Paused) == "1",
                 Stamps.Parse(info.GetValueOrDefault(WorkerRecordFields.StartedAt)),
                 heartbeat is { } at ? now - at : null,
-                entry.Score < now.ToUnixTimeMilliseconds()));
+                leases[i].Score < now.ToUnixTimeMilliseconds()));
         }
         return workers;
+    }
+
+    /// <summary>
+    /// What the queue costs Redis: its memory and limits, how many tasks have a history, and the dead letters (which
+    /// stay until an operator acts) with the memory they hold.
+    /// </summary>
+    public async Task<RedisUsage> RedisUsageAsync()
+    {
+        var memory = RedisMemory.ReadAsync(redis, keys.Pending);
+        var batch = Db.CreateBatch();
+        var histories = batch.SortedSetLengthAsync(keys.RecentTasks);
+        var letters = batch.HashLengthAsync(keys.Dead);
+        var letterBytes = batch.ExecuteAsync("MEMORY", "USAGE", keys.Dead);
+        batch.Execute();
+        var bytes = await letterBytes;
+        return new RedisUsage(await memory, await histories, await letters, bytes.IsNull ? 0 : (long)bytes);
     }
 
     /// <summary>
@@ -55,8 +78,8 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
     /// </summary>
     public async Task<IReadOnlyList<ThroughputPoint>> ThroughputAsync(DateTimeOffset from, DateTimeOffset to)
     {
-        var first = TaskJournal.MinuteOf(from);
-        var minutes = Enumerable.Range(0, (int)Math.Max(0, TaskJournal.MinuteOf(to) - first + 1)).Select(i => first + i).ToList();
+        var first = ThroughputStats.MinuteOf(from);
+        var minutes = Enumerable.Range(0, (int)Math.Max(0, ThroughputStats.MinuteOf(to) - first + 1)).Select(i => first + i).ToList();
         var batch = Db.CreateBatch();
         var reads = minutes.Select(m => batch.HashGetAllAsync(keys.Stats(m))).ToList();
         batch.Execute();
@@ -76,93 +99,142 @@ public sealed class QueueInsights(IConnectionMultiplexer redis, QueueKeys keys, 
         return ThroughputAsync(now - span + TimeSpan.FromMinutes(1), now);
     }
 
-    /// <summary>Tasks whose id or file name starts with <paramref name="term"/> (case-insensitive), newest first.</summary>
+    /// <summary>Tasks whose id is <paramref name="term"/> or whose file name starts with it (case-insensitive), newest first.</summary>
     public Task<IReadOnlyList<TaskSummary>> SearchAsync(string term) => SearchAsync(new TaskQuery(term));
 
     /// <summary>
-    /// Tasks matching <paramref name="query"/>, newest first, at most <see cref="SearchLimit"/>: its text is a task id
-    /// or file name prefix, or <c>key=value</c> for a metadata pair (the value by prefix); its time range holds the
-    /// task's last activity.
+    /// Tasks matching <paramref name="query"/>, newest first, at most <see cref="SearchLimit"/>: its text is a task id, a
+    /// file name prefix or a metadata value prefix, or <c>key=value</c> for a metadata pair (the value by prefix); its
+    /// time range holds the task's last activity.
     /// </summary>
     public async Task<IReadOnlyList<TaskSummary>> SearchAsync(TaskQuery query)
     {
         var term = query.Text.Trim();
-        IEnumerable<string> ids;
         if (term.Length == 0)
         {
             // Newest first within the range; the range bounds the recent-tasks index directly.
-            var entries = await Db.SortedSetRangeByScoreAsync(keys.RecentTasks,
+            var recent = await Db.SortedSetRangeByScoreAsync(keys.RecentTasks,
                 query.From?.ToUnixTimeMilliseconds() ?? double.NegativeInfinity, query.To?.ToUnixTimeMilliseconds() ?? double.PositiveInfinity,
                 Exclude.None, Order.Descending, 0, SearchLimit);
-            return await SummariesAsync(entries.Select(id => (string)id!), pruneIndex: false);
+            return await SummariesAsync(recent.Select(id => new Candidate((string)id!, null)));
         }
+        List<Candidate> candidates = [new(term, null)];
         if (TaskQuery.MetadataPair(term) is { } pair)
         {
-            ids = await IndexPrefixAsync(TaskJournal.MetadataPrefix(pair.Key, pair.Value), SearchLimit * 4);
+            var key = SearchEntries.MetadataKey(pair.Key);
+            candidates.AddRange((await IndexPrefixAsync(SearchEntries.ValuePrefix(pair.Value), SearchLimit * 4))
+                .Where(c => SearchEntries.MetadataKeyOf(c.Entry!) == key));
         }
         else
         {
-            var lower = term.ToLowerInvariant();
-            ids = [.. await IndexPrefixAsync("i:" + lower, SearchLimit * 4), .. await IndexPrefixAsync("n:" + lower, SearchLimit * 4)];
+            candidates.AddRange(await IndexPrefixAsync(SearchEntries.NamePrefix(term), SearchLimit * 4));
+            candidates.AddRange(await IndexPrefixAsync(SearchEntries.ValuePrefix(term), SearchLimit * 4));
         }
-        var found = await SummariesAsync(ids.Distinct(StringComparer.Ordinal), pruneIndex: true);
+        var found = await SummariesAsync(candidates.DistinctBy(c => c.TaskId));
         return [.. found.Where(s => query.Contains(s.LastActivityAt)).Take(SearchLimit)];
     }
 
-    /// <summary>Task ids of the index entries that start with <paramref name="prefix"/>.</summary>
-    private async Task<IEnumerable<string>> IndexPrefixAsync(string prefix, int limit)
+    /// <summary>The index entries that start with <paramref name="prefix"/>, with their task ids.</summary>
+    private async Task<IEnumerable<Candidate>> IndexPrefixAsync(string prefix, int limit)
     {
         // [prefix, prefix + 0xFF): 0xFF never occurs in UTF-8, so this is exactly "starts with".
         byte[] from = Encoding.UTF8.GetBytes(prefix);
         byte[] to = [.. from, 0xFF];
         var entries = await Db.SortedSetRangeByValueAsync(keys.TaskIndex, from, to, Exclude.Stop, Order.Ascending, 0, limit);
-        return entries.Select(e => TaskJournal.TaskIdOf(e!));
+        return entries.Select(e => new Candidate(SearchEntries.TaskIdOf(e!), e!));
     }
 
     public async Task<IReadOnlyList<TaskSummary>> RecentAsync(int count = SearchLimit)
     {
         var ids = await Db.SortedSetRangeByRankAsync(keys.RecentTasks, 0, count - 1, Order.Descending);
-        return await SummariesAsync(ids.Select(id => (string)id!), pruneIndex: false);
+        return await SummariesAsync(ids.Select(id => new Candidate((string)id!, null)));
     }
 
     public async Task<TaskDetails?> TaskAsync(string taskId)
     {
-        var fields = await Db.HashGetAllAsync(keys.Task(taskId));
-        var dead = await Db.HashGetAsync(keys.Dead, taskId);
-        if (fields.Length == 0 && dead.IsNull)
+        var batch = Db.CreateBatch();
+        var reading = batch.HashGetAllAsync(keys.Task(taskId));
+        var dead = batch.HashGetAsync(keys.Dead, taskId);
+        var events = batch.ListRangeAsync(keys.TaskEvents(taskId));
+        batch.Execute();
+        var fields = await reading;
+        if (fields.Length == 0 && (await dead).IsNull)
         {
             return null;
         }
-        var events = await Db.ListRangeAsync(keys.TaskEvents(taskId));
-        return new TaskDetails(
-            taskId,
-            TaskRecord.From(fields.ToDictionary(f => (string)f.Name!, f => (string?)f.Value ?? "")),
-            [.. events.Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.TaskEvent)!)],
-            dead.IsNull ? null : JsonSerializer.Deserialize((string)dead!, TaskQueueJsonContext.Default.DeadLetter));
+        var record = TaskRecord.From(fields.ToDictionary(f => (string)f.Name!, f => (string?)f.Value ?? ""));
+        if (record is { Result: { } result, DetailsSlot: { } slot } && await DetailsAsync(taskId, slot) is { } details)
+        {
+            record = record with { Result = result with { Details = details } };
+        }
+        var timeline = (await events).Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.TaskEvent)!).ToList();
+        var letter = await dead;
+        return new TaskDetails(taskId, record, timeline.Count > 0 ? timeline : TimelineOf(record),
+            letter.IsNull ? null : JsonSerializer.Deserialize((string)letter!, TaskQueueJsonContext.Default.DeadLetter));
     }
 
-    private async Task<IReadOnlyList<TaskSummary>> SummariesAsync(IEnumerable<string> ids, bool pruneIndex)
+    /// <summary>The result's details, if the slot still holds this task's (a newer task may have taken it over).</summary>
+    private async Task<ResultDetails?> DetailsAsync(string taskId, string slot)
     {
-        var summaries = new List<TaskSummary>();
-        foreach (var id in ids)
+        var held = (string?)await Db.HashGetAsync(keys.ResultDetails, slot);
+        var owner = taskId + "\n";
+        return held is not null && held.StartsWith(owner, StringComparison.Ordinal)
+            ? TaskRecord.Json(held[owner.Length..], TaskQueueJsonContext.Default.ResultDetails)
+            : null;
+    }
+
+    /// <summary>
+    /// The timeline of a task whose life was one start and, perhaps, its delivery: those keep no event list (what the
+    /// events would say is in the record), so it is read off the record.
+    /// </summary>
+    private static List<TaskEvent> TimelineOf(TaskRecord record)
+    {
+        var timeline = new List<TaskEvent>();
+        if (record.LastStartedAt is { } started)
         {
-            // Both reads in flight at once: one round trip per task, not two.
-            var reading = Db.HashGetAsync(keys.Task(id),
-                [TaskRecordFields.FileName, TaskRecordFields.Status, TaskRecordFields.Attempts, TaskRecordFields.LastStartedAt, TaskRecordFields.LastErrorCategory]);
-            var lastActivity = await Db.SortedSetScoreAsync(keys.RecentTasks, id);
-            var values = await reading;
+            timeline.Add(new TaskEvent { At = started, Kind = TaskEventKinds.Started, Worker = record.Worker });
+        }
+        if (record is { Status: TaskStatuses.Done, CompletedAt: { } completed, Result: { } result })
+        {
+            timeline.Add(new TaskEvent
+            {
+                At = completed,
+                Kind = TaskEventKinds.Succeeded,
+                Worker = record.Worker,
+                DurationMs = result.DurationMs,
+                Message = $"{result.PageCount} pages, {result.FailedPageCount} failed",
+            });
+        }
+        return timeline;
+    }
+
+    /// <summary>A task a search may have found, and the index entry that led to it (null when it came from elsewhere).</summary>
+    private sealed record Candidate(string TaskId, string? Entry);
+
+    private async Task<IReadOnlyList<TaskSummary>> SummariesAsync(IEnumerable<Candidate> candidates)
+    {
+        var batch = Db.CreateBatch();
+        var reads = candidates.Select(c => (Candidate: c,
+            Record: batch.HashGetAsync(keys.Task(c.TaskId),
+                [TaskRecordFields.FileName, TaskRecordFields.Status, TaskRecordFields.Attempts, TaskRecordFields.LastStartedAt, TaskRecordFields.LastErrorCategory]),
+            LastActivity: batch.SortedSetScoreAsync(keys.RecentTasks, c.TaskId))).ToList();
+        batch.Execute();
+        var summaries = new List<TaskSummary>();
+        foreach (var (candidate, record, lastActivity) in reads)
+        {
+            var values = await record;
             if (values[1].IsNull)
             {
-                if (pruneIndex)
+                if (candidate.Entry is { } entry)
                 {
-                    // The task's history expired; its index entries go with it.
-                    await Db.SortedSetRemoveAsync(keys.TaskIndex, TaskJournal.IdEntry(id));
+                    // An entry whose history is gone (forgotten by hand, or by a version that let records expire).
+                    await Db.SortedSetRemoveAsync(keys.TaskIndex, entry);
                 }
                 continue;
             }
-            summaries.Add(new TaskSummary(id, (string?)values[0] ?? "", (string)values[1]!, (int?)values[2] ?? 0,
+            summaries.Add(new TaskSummary(candidate.TaskId, (string?)values[0] ?? "", (string)values[1]!, (int?)values[2] ?? 0,
                 Stamps.Parse(values[3]), values[4].IsNullOrEmpty ? null : (string?)values[4],
-                lastActivity is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : null));
+                await lastActivity is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : null));
         }
         return [.. summaries.OrderByDescending(s => s.LastActivityAt ?? s.LastStartedAt ?? DateTimeOffset.MinValue)];
     }

@@ -1,16 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace PdfAspire.TaskQueue;
 
 /// <summary>
 /// The queue's moves. A task's payload is in exactly one place at a time — pending, one worker's processing list,
-/// delayed or dead — and every move between places is a single atomic Redis step, with the history it makes
-/// (<see cref="TaskJournal"/>) in the same transaction.
+/// delayed or dead — and every move between places is a single atomic Redis step, with the history it makes in the
+/// same script (<see cref="HistoryScripts"/>): a task costs Redis two round trips while work is waiting (its attempt, and
+/// its outcome, which takes the next task in the same step), three when its take had to wait (BLMOVE).
 /// </summary>
-public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, TaskHistory history)
+public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, TaskHistory history, IOptions<RetentionOptions> retention)
 {
+    private readonly DetailsSlots _detailsSlots = new(redis, keys.ResultDetailsNext);
+
     private IDatabase Db => redis.GetDatabase();
 
     public QueueKeys Keys => keys;
@@ -24,60 +28,92 @@ public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, Tas
     {
         var result = await blockingConnection.ExecuteAsync("BLMOVE",
             keys.Pending, keys.Processing(workerId), "RIGHT", "LEFT", wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
-        return result.IsNull ? null : new FetchedTask(this, history, workerId, (byte[])result!);
-    }
-
-    /// <summary>Ingest has the result: the task leaves the processing list, and its history records the outcome.</summary>
-    internal async Task AcknowledgeAsync(string workerId, string payload, string taskId, TaskResult result, DateTimeOffset now)
-    {
-        var tx = Db.CreateTransaction();
-        _ = tx.ListRemoveAsync(keys.Processing(workerId), payload, count: 1);
-        TaskJournal.RecordDone(tx, keys, taskId, workerId, result, now);
-        await tx.ExecuteAsync();
-    }
-
-    /// <summary>Moves the task from processing to the delayed set, due at <paramref name="dueAt"/>.</summary>
-    internal async Task ScheduleRetryAsync(string workerId, string payload, string taskId, FailureCategory category, string message,
-        DateTimeOffset dueAt, DateTimeOffset now)
-    {
-        var tx = Db.CreateTransaction();
-        _ = tx.SortedSetAddAsync(keys.Delayed, payload, dueAt.ToUnixTimeMilliseconds());
-        _ = tx.ListRemoveAsync(keys.Processing(workerId), payload, count: 1);
-        TaskJournal.RecordRetry(tx, keys, taskId, workerId, category, message, dueAt, now);
-        await tx.ExecuteAsync();
-    }
-
-    /// <summary>Moves the task from processing to the dead letters, keeping its payload for a retry.</summary>
-    public async Task DeadLetterAsync(string workerId, DeadLetter letter)
-    {
-        var tx = Db.CreateTransaction();
-        _ = tx.ListRemoveAsync(keys.Processing(workerId), letter.Payload, count: 1);
-        WriteDeadLetter(tx, workerId, letter);
-        await tx.ExecuteAsync();
+        return Next(workerId, result);
     }
 
     /// <summary>
-    /// Moves a payload over the size limit from processing to the dead letters. The letter keeps a prefix of it
-    /// (<paramref name="letter"/>'s payload), not the whole: the payload is found in the processing list by its length
-    /// and SHA-1 inside Redis, so it never travels back over the network, and Redis never stores it twice.
+    /// Ingest has the result: the task leaves the processing list, and its history records the outcome. With
+    /// <paramref name="takeNext"/>, the next pending task is taken in the same step and returned (null when none waits).
     /// </summary>
-    internal async Task DeadLetterOversizedAsync(string workerId, DeadLetter letter, long length, string sha1)
+    internal async Task<FetchedTask?> AcknowledgeAsync(string workerId, string payload, TaskAttempt attempt, string taskId, TaskResult result,
+        DateTimeOffset now, bool takeNext)
     {
-        var tx = Db.CreateTransaction();
-        _ = tx.ScriptEvaluateAsync(QueueScripts.RemoveByDigest, [keys.Processing(workerId)], [length, sha1]);
-        WriteDeadLetter(tx, workerId, letter);
-        await tx.ExecuteAsync();
+        RedisKey[] scriptKeys = [keys.Processing(workerId), keys.Task(taskId), keys.RecentTasks, keys.TaskEvents(taskId), keys.ResultDetails, keys.Pending];
+        var kept = retention.Value.DetailsMaxTasks;
+        var details = result.Details is { } d && kept > 0 ? JsonSerializer.Serialize(d, TaskQueueJsonContext.Default.ResultDetails) : null;
+        RedisValue[] args =
+        [
+            payload, taskId, Stamps.Milliseconds(now), details ?? "", details is null ? "" : await _detailsSlots.NextAsync(kept),
+            attempt.HasTimeline
+                ? TaskJournal.Json(new TaskEvent
+                {
+                    At = now,
+                    Kind = TaskEventKinds.Succeeded,
+                    Worker = workerId,
+                    DurationMs = result.DurationMs,
+                    Message = $"{result.PageCount} pages, {result.FailedPageCount} failed",
+                })
+                : "",
+            takeNext ? "1" : "0",
+            .. TaskRecord.ResultFields(result).SelectMany(f => new[] { (RedisValue)f.Field, f.Value }),
+        ];
+        return Next(workerId, await Db.ScriptEvaluateAsync(HistoryScripts.Acknowledge, scriptKeys, args));
     }
 
-    private void WriteDeadLetter(ITransaction tx, string workerId, DeadLetter letter)
+    /// <summary>Moves the task from processing to the delayed set, due at <paramref name="dueAt"/> (and takes the next, as acknowledging does).</summary>
+    internal async Task<FetchedTask?> ScheduleRetryAsync(string workerId, string payload, TaskAttempt attempt, string taskId, FailureCategory category,
+        string message, DateTimeOffset dueAt, DateTimeOffset now, bool takeNext)
     {
-        _ = tx.HashSetAsync(keys.Dead, letter.TaskId, JsonSerializer.Serialize(letter, TaskQueueJsonContext.Default.DeadLetter));
-        TaskJournal.RecordDeadLetter(tx, keys, workerId, letter);
+        RedisKey[] scriptKeys = [keys.Processing(workerId), keys.Delayed, keys.Task(taskId), keys.RecentTasks, keys.TaskEvents(taskId), keys.Pending];
+        RedisValue[] args =
+        [
+            payload, taskId, Stamps.Milliseconds(now), Stamps.Milliseconds(dueAt), category.WireName(), TaskJournal.Clip(message),
+            category.Retry() == RetryKind.Infrastructure ? "1" : "0",
+            TaskJournal.Json(new TaskEvent
+            {
+                At = now, Kind = TaskEventKinds.RetryScheduled, Worker = workerId, Category = category.WireName(), Message = message, NextAttemptAt = dueAt,
+            }),
+            attempt.StartedEvent, TaskJournal.MaxEvents, takeNext ? "1" : "0",
+        ];
+        return Next(workerId, await Db.ScriptEvaluateAsync(HistoryScripts.ScheduleRetry, scriptKeys, args));
     }
 
-    /// <summary>Moves retries that are due back to the pending list. Returns how many moved.</summary>
-    public async Task<int> PromoteDueAsync(DateTimeOffset now, int batch = 500) =>
-        (int)await Db.ScriptEvaluateAsync(QueueScripts.PromoteDue, [keys.Delayed, keys.Pending], [now.ToUnixTimeMilliseconds(), batch]);
+    /// <summary>
+    /// Moves the task from processing to the dead letters, keeping its payload for a retry (and takes the next, as
+    /// acknowledging does). <paramref name="attempt"/> is null when none began (a payload that is not a valid task). A
+    /// payload over the size limit is found by its <paramref name="oversized"/> length and SHA-1 inside Redis, so it
+    /// never travels back over the network, and the letter keeps only its beginning.
+    /// </summary>
+    internal async Task<FetchedTask?> DeadLetterAsync(string workerId, string payload, DeadLetter letter, TaskAttempt? attempt, bool takeNext,
+        (long Length, string Sha1)? oversized = null)
+    {
+        RedisKey[] scriptKeys = [keys.Processing(workerId), keys.Dead, keys.Task(letter.TaskId), keys.RecentTasks, keys.TaskEvents(letter.TaskId), keys.Pending];
+        RedisValue[] args =
+        [
+            payload, letter.TaskId, JsonSerializer.Serialize(letter, TaskQueueJsonContext.Default.DeadLetter), Stamps.Milliseconds(letter.FailedAt),
+            letter.Category, TaskJournal.Clip(letter.Message),
+            TaskJournal.Json(new TaskEvent
+            {
+                At = letter.FailedAt, Kind = TaskEventKinds.DeadLettered, Worker = workerId, Attempt = letter.Attempts, Category = letter.Category,
+                Message = letter.Message,
+            }),
+            attempt?.StartedEvent ?? "", TaskJournal.MaxEvents,
+            oversized is { } o ? o.Length : "", oversized?.Sha1 ?? "", takeNext ? "1" : "0",
+        ];
+        return Next(workerId, await Db.ScriptEvaluateAsync(HistoryScripts.DeadLetter, scriptKeys, args));
+    }
+
+    private FetchedTask? Next(string workerId, RedisResult taken) => taken.IsNull ? null : new FetchedTask(this, history, workerId, (byte[])taken!);
+
+    /// <summary>
+    /// Moves retries that are due back to the pending list. Returns how many moved, and when the next one is due (null
+    /// when none waits), so the caller can come back exactly then instead of polling.
+    /// </summary>
+    public async Task<(int Moved, DateTimeOffset? NextDue)> PromoteDueAsync(DateTimeOffset now, int batch = 500)
+    {
+        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(QueueScripts.PromoteDue, [keys.Delayed, keys.Pending], [Stamps.Milliseconds(now), batch]))!;
+        return ((int)reply[0], Stamps.Parse((string?)reply[1]));
+    }
 
     /// <summary>
     /// Returns an entry of a live worker's processing list that the worker does not hold to the front of pending:
@@ -85,8 +121,6 @@ public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, Tas
     /// </summary>
     public async Task<bool> ReturnStrayAsync(string workerId, string payload) =>
         (int)await Db.ScriptEvaluateAsync(QueueScripts.ReturnStray, [keys.Processing(workerId), keys.Pending], [payload]) == 1;
-
-    public Task<bool> IsPausedAsync() => Db.KeyExistsAsync(keys.Paused);
 
     public async Task<long> PendingLengthAsync() => await Db.ListLengthAsync(keys.Pending);
 }

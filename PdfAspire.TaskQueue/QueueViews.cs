@@ -14,6 +14,11 @@ public sealed record PauseNote(string By, DateTimeOffset? At)
 {
     private const string Separator = " at ";
 
+    /// <summary>What is published on <see cref="QueueKeys.Control"/> when consumption is paused or resumed.</summary>
+    public const string PausedMessage = "paused";
+
+    public const string ResumedMessage = "resumed";
+
     public string Format() => At is { } at ? $"{By}{Separator}{Stamps.Format(at)}" : By;
 
     public static PauseNote Parse(string value)
@@ -30,28 +35,28 @@ public sealed record WorkerStatus(
 
 /// <summary>
 /// One minute's counters: tasks delivered and failed (with the failures by category), pages delivered, and how many
-/// delivered tasks took at most each of <see cref="TaskJournal.LatencyBoundsMs"/>.
+/// delivered tasks took at most each of <see cref="ThroughputStats.LatencyBoundsMs"/>.
 /// </summary>
 public sealed record ThroughputPoint(DateTimeOffset Minute, long Processed, long Failed, long Pages,
     IReadOnlyList<long> Latency, IReadOnlyDictionary<string, long> FailedByCategory)
 {
     public static ThroughputPoint From(DateTimeOffset minute, IReadOnlyDictionary<string, long> fields)
     {
-        var latency = new long[TaskJournal.LatencyBoundsMs.Length];
+        var latency = new long[ThroughputStats.LatencyBoundsMs.Length];
         var failedByCategory = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (field, count) in fields)
         {
-            if (TaskJournal.LatencyBucketOf(field) is { } bucket)
+            if (ThroughputStats.LatencyBucketOf(field) is { } bucket)
             {
                 latency[bucket] = count;
             }
-            else if (TaskJournal.CategoryOf(field) is { } category)
+            else if (ThroughputStats.CategoryOf(field) is { } category)
             {
                 failedByCategory[category] = count;
             }
         }
-        return new ThroughputPoint(minute, fields.GetValueOrDefault(TaskJournal.Processed), fields.GetValueOrDefault(TaskJournal.Failed),
-            fields.GetValueOrDefault(TaskJournal.Pages), latency, failedByCategory);
+        return new ThroughputPoint(minute, fields.GetValueOrDefault(ThroughputStats.Processed), fields.GetValueOrDefault(ThroughputStats.Failed),
+            fields.GetValueOrDefault(ThroughputStats.Pages), latency, failedByCategory);
     }
 }
 
@@ -78,3 +83,10 @@ public sealed record TaskQuery(string Text, DateTimeOffset? From = null, DateTim
 
 /// <summary>Everything known about one task: its history record, its timeline and, if it is one, its dead letter.</summary>
 public sealed record TaskDetails(string TaskId, TaskRecord Record, IReadOnlyList<TaskEvent> Events, DeadLetter? DeadLetter);
+
+/// <summary>What the queue costs Redis (<see cref="QueueInsights.RedisUsageAsync"/>).</summary>
+/// <param name="Memory">Redis's memory, its limit and eviction policy.</param>
+/// <param name="Histories">Tasks with a history (retained, and active ones).</param>
+/// <param name="DeadLetters">Dead letters, kept until an operator retries or deletes them.</param>
+/// <param name="DeadLetterBytes">The memory the dead letters hold (Redis's estimate).</param>
+public sealed record RedisUsage(RedisMemory Memory, long Histories, long DeadLetters, long DeadLetterBytes);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace PdfAspire.TaskQueue;
 
 /// <summary>
-/// Lets the services run from the operations guide's ConfigMap/Secret (docs/operations.md: REDIS_URL, REDIS_PASSWORD) as well as from
+/// Lets the services run from the operations guide's ConfigMap/Secret (docs/guide.md: REDIS_URL, REDIS_PASSWORD) as well as from
 /// the connection string Aspire injects. Aspire's wins when both are present.
 /// </summary>
 public static class RedisConnection

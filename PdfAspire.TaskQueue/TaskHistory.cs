@@ -1,58 +1,45 @@
+using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
 
 namespace PdfAspire.TaskQueue;
 
 /// <summary>
-/// A task's history hash (<see cref="QueueKeys.Task"/>) outside the queue's moves: counting an attempt before the
-/// document is touched, giving one back, and trimming the recent-tasks index. What the moves record goes into their
-/// own transaction through <see cref="TaskJournal"/>.
+/// A task's history record (<see cref="QueueKeys.Task"/>) outside the queue's moves: counting an attempt before the
+/// document is touched, and giving one back. What the moves record goes into their own script (<see cref="HistoryScripts"/>).
 /// </summary>
 public sealed class TaskHistory(IConnectionMultiplexer redis, QueueKeys keys)
 {
-    /// <summary>How long a finished task's history is kept.</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
-
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Counts the attempt before any parsing, so a document that kills the process cannot loop forever.</summary>
     public async Task<TaskAttempt> BeginAttemptAsync(ValidTask task, string workerId, DateTimeOffset now)
     {
-        var key = keys.Task(task.TaskId);
-        var tx = Db.CreateTransaction();
-        var attempts = tx.HashIncrementAsync(key, TaskRecordFields.Attempts);
-        _ = tx.HashSetAsync(key, TaskRecordFields.FirstAttemptAt, Stamps.Format(now), When.NotExists);
-        var firstAttempt = tx.HashGetAsync(key, TaskRecordFields.FirstAttemptAt);
-        var lastCategory = tx.HashGetAsync(key, TaskRecordFields.LastErrorCategory);
-        var infrastructureRetries = tx.HashGetAsync(key, TaskRecordFields.InfrastructureRetries);
-        _ = tx.HashSetAsync(key,
+        RedisKey[] scriptKeys = [keys.Task(task.TaskId), keys.TaskIndex, keys.TaskEvents(task.TaskId)];
+        RedisValue[] args =
         [
-            new(TaskRecordFields.TaskId, task.TaskId),
-            new(TaskRecordFields.FileName, task.FileName),
-            new(TaskRecordFields.Bucket, task.Bucket),
-            new(TaskRecordFields.ObjectKey, task.ObjectKey),
-            new(TaskRecordFields.SubmittedAt, task.SubmittedAt is { } s ? Stamps.Format(s) : ""),
-            new(TaskRecordFields.IdDerived, task.IdDerived ? "1" : "0"),
-            new(TaskRecordFields.Metadata, JsonSerializer.Serialize(task.Metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString)),
-            new(TaskRecordFields.Status, TaskStatuses.Processing),
-            new(TaskRecordFields.Worker, workerId),
-            new(TaskRecordFields.LastStartedAt, Stamps.Format(now)),
-        ]);
-        _ = tx.KeyExpireAsync(key, Retention);
-        TaskJournal.Index(tx, keys, task.TaskId, task.FileName, task.Metadata);
-        TaskJournal.AddEvent(tx, keys, task.TaskId, new TaskEvent { At = now, Kind = TaskEventKinds.Started, Worker = workerId });
-        await tx.ExecuteAsync();
-        return new TaskAttempt((int)await attempts, (int?)await infrastructureRetries ?? 0,
-            Stamps.Parse(await firstAttempt), FailureCategories.FromWireName(await lastCategory));
+            Stamps.Milliseconds(now), workerId, task.FileName, task.Bucket, task.ObjectKey,
+            task.SubmittedAt is { } submitted ? Stamps.Milliseconds(submitted) : "",
+            task.Metadata.Count == 0 ? "" : JsonSerializer.Serialize(task.Metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString),
+            TaskJournal.Started(now, workerId),
+            .. SearchEntries.For(task.TaskId, task.FileName, task.Metadata).Select(e => (RedisValue)e),
+        ];
+        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(HistoryScripts.BeginAttempt, scriptKeys, args))!;
+        return new TaskAttempt((int)reply[0], int.Parse((string)reply[3]!, CultureInfo.InvariantCulture), Stamps.Parse((string?)reply[1]),
+            FailureCategories.FromWireName((string?)reply[2]), (int)reply[4] == 1, now, workerId);
     }
 
     /// <summary>Gives back an attempt that was not the document's fault (ingest down, the worker shutting down).</summary>
     public Task RefundAttemptAsync(string taskId) => Db.HashDecrementAsync(keys.Task(taskId), TaskRecordFields.Attempts);
-
-    /// <summary>Drops recent-task entries older than the history they point to.</summary>
-    public Task TrimAsync(DateTimeOffset now) =>
-        Db.SortedSetRemoveRangeByScoreAsync(keys.RecentTasks, double.NegativeInfinity, (now - Retention).ToUnixTimeMilliseconds());
 }
 
-/// <summary>What the worker learns when it counts an attempt.</summary>
-public sealed record TaskAttempt(int Number, int InfrastructureRetries, DateTimeOffset? FirstAttemptAt, FailureCategory? LastFailure);
+/// <summary>
+/// What the worker learns when it counts an attempt (and whether the task has a timeline its outcome adds to), and
+/// when and where the attempt began.
+/// </summary>
+public sealed record TaskAttempt(int Number, int InfrastructureRetries, DateTimeOffset? FirstAttemptAt, FailureCategory? LastFailure,
+    bool HasTimeline, DateTimeOffset StartedAt, string WorkerId)
+{
+    /// <summary>The attempt's "started" event, with which a timeline begins when this attempt is its first eventful one.</summary>
+    public string StartedEvent => TaskJournal.Started(StartedAt, WorkerId);
+}

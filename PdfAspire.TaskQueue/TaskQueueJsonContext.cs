@@ -13,5 +13,6 @@ namespace PdfAspire.TaskQueue;
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(TaskEvent))]
 [JsonSerializable(typeof(TaskResult))]
+[JsonSerializable(typeof(ResultDetails))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 public sealed partial class TaskQueueJsonContext : JsonSerializerContext;

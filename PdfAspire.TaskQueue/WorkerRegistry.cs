@@ -11,22 +11,25 @@ public sealed class WorkerRegistry(IConnectionMultiplexer redis, QueueKeys keys)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>Records that the worker is alive until <paramref name="leaseUntil"/>, with what the admin shows of it.</summary>
-    public async Task RenewLeaseAsync(WorkerInfo worker, DateTimeOffset leaseUntil, TimeSpan leaseTimeout)
+    /// <summary>
+    /// Records that the worker is alive until <paramref name="leaseUntil"/>, with what the admin shows of it, and reads
+    /// in the same round trip everything the worker's housekeeping decides on (<see cref="Heartbeat"/>).
+    /// </summary>
+    public async Task<Heartbeat> HeartbeatAsync(WorkerInfo worker, DateTimeOffset now, DateTimeOffset leaseUntil, TimeSpan leaseTimeout)
     {
-        var tx = Db.CreateTransaction();
-        _ = tx.SortedSetAddAsync(keys.Workers, worker.WorkerId, leaseUntil.ToUnixTimeMilliseconds());
-        _ = tx.HashSetAsync(keys.Worker(worker.WorkerId),
+        RedisKey[] scriptKeys =
         [
-            new(WorkerRecordFields.Host, worker.Host),
-            new(WorkerRecordFields.Concurrency, worker.Concurrency),
-            new(WorkerRecordFields.InFlight, worker.InFlight),
-            new(WorkerRecordFields.Paused, worker.Paused ? "1" : "0"),
-            new(WorkerRecordFields.StartedAt, Stamps.Format(worker.StartedAt)),
-            new(WorkerRecordFields.HeartbeatAt, Stamps.Format(leaseUntil - leaseTimeout)),
-        ]);
-        _ = tx.KeyExpireAsync(keys.Worker(worker.WorkerId), leaseTimeout * 2);
-        await tx.ExecuteAsync();
+            keys.Workers, keys.Worker(worker.WorkerId), keys.Paused, keys.Pending, keys.Delayed, keys.Processing(worker.WorkerId), keys.RecentTasks,
+        ];
+        RedisValue[] args =
+        [
+            worker.WorkerId, Stamps.Milliseconds(leaseUntil), Stamps.Milliseconds(now), (long)(leaseTimeout * 2).TotalMilliseconds,
+            worker.Host, worker.Concurrency, worker.InFlight, worker.Paused ? "1" : "0", Stamps.Milliseconds(worker.StartedAt),
+            Stamps.Milliseconds(now),
+        ];
+        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(QueueScripts.Heartbeat, scriptKeys, args))!;
+        return new Heartbeat((int)reply[0] == 1, (long)reply[1], Stamps.Parse((string?)reply[2]), (int)reply[3] > 0, (long)reply[4],
+            Stamps.Parse((string?)reply[5]), (long)reply[6]);
     }
 
     /// <summary>
@@ -72,3 +75,14 @@ public sealed class WorkerRegistry(IConnectionMultiplexer redis, QueueKeys keys)
         return orphans;
     }
 }
+
+/// <summary>What a worker's heartbeat read, for its housekeeping to act on.</summary>
+/// <param name="Paused">An operator has paused consumption.</param>
+/// <param name="Pending">Tasks waiting in the pending list.</param>
+/// <param name="NextRetryDue">When the earliest retry in the delayed set is due; null when none waits.</param>
+/// <param name="SomeLeaseExpired">At least one worker's lease has expired: its tasks are waiting for a reaper.</param>
+/// <param name="Held">Entries in this worker's own processing list.</param>
+/// <param name="OldestHistory">The last activity of the oldest task history; null when there is none.</param>
+/// <param name="Histories">How many tasks have a history.</param>
+public sealed record Heartbeat(bool Paused, long Pending, DateTimeOffset? NextRetryDue, bool SomeLeaseExpired, long Held,
+    DateTimeOffset? OldestHistory, long Histories);

@@ -122,6 +122,13 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>/health as it answers now: its status code and its report (a line per check).</summary>
+    public async Task<(int Status, string Report)> HealthAsync()
+    {
+        using var response = await _http.GetAsync("/health");
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>SIGKILL: no chance to clean up, as with an OOM kill or a lost node.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -35,6 +35,7 @@ public static class Extensions
 
         builder.Services.AddSingleton<QueueMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueMonitor>());
+        builder.Services.AddHostedService<HistoryTrimming>();
     }
 
     public static void UseAdminPipeline(this WebApplication app)

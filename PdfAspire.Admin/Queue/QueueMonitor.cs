@@ -4,25 +4,57 @@ using StackExchange.Redis;
 namespace PdfAspire.Admin.Queue;
 
 /// <summary>
-/// Reads the queue's counts and workers from Redis once a second and tells the pages that show them: one poller for
-/// every open page instead of one per tab. It reads Redis itself, so the dashboard stays right while every worker is down.
+/// Reads the queue's counts, its workers and what it costs Redis once a second while a page shows them, and tells
+/// those pages: one poller for every open page instead of one per tab, and none while nobody looks (an admin with no
+/// browser open asks Redis nothing). It reads Redis itself, so the dashboard stays right while every worker is down.
 /// </summary>
 public sealed partial class QueueMonitor(QueueInsights insights, ILogger<QueueMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    private readonly Lock _lock = new();
+    private Action<QueueSnapshot>? _changed;
+    private TaskCompletionSource _watched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public QueueSnapshot Current { get; private set; } = QueueSnapshot.NotYetRead;
 
-    /// <summary>Raised on a background thread after each read; subscribers marshal to their own context.</summary>
-    public event Action<QueueSnapshot>? Changed;
+    /// <summary>Raised on a background thread after each read; subscribers marshal to their own context. Reading starts with the first subscriber.</summary>
+    public event Action<QueueSnapshot>? Changed
+    {
+        add
+        {
+            lock (_lock)
+            {
+                _changed += value;
+                _watched.TrySetResult();
+            }
+        }
+        remove
+        {
+            lock (_lock)
+            {
+                _changed -= value;
+                if (_changed is null)
+                {
+                    _watched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
         do
         {
+            Task watched;
+            lock (_lock)
+            {
+                watched = _watched.Task;
+            }
+            await watched.WaitAsync(stoppingToken);
             Current = await ReadAsync();
-            Changed?.Invoke(Current);
+            _changed?.Invoke(Current);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -32,7 +64,7 @@ public sealed partial class QueueMonitor(QueueInsights insights, ILogger<QueueMo
         try
         {
             var workers = await insights.WorkersAsync();
-            return new QueueSnapshot(await insights.CountsAsync(workers), workers, DateTimeOffset.UtcNow);
+            return new QueueSnapshot(await insights.CountsAsync(workers), workers, DateTimeOffset.UtcNow, await insights.RedisUsageAsync());
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {

@@ -38,7 +38,7 @@ public sealed class AdminOperationsTests(AppHostFixture system)
         var delivered = await system.Pipeline.ResultAsync(Uri.UnescapeDataString(taskId));
         Assert.NotNull(delivered);
         var firstWithText = delivered.PageTexts.Select((text, i) => (text, number: i + 1)).First(p => p.text.Trim().Length > 0);
-        await Expect(admin.Page.GetByTestId($"preview-page-{firstWithText.number}")).ToHaveTextAsync(TaskResult.PreviewOf(firstWithText.text));
+        await Expect(admin.Page.GetByTestId($"preview-page-{firstWithText.number}")).ToHaveTextAsync(ResultDetails.PreviewOf(firstWithText.text));
         await admin.ScreenshotAsync("task");
         await admin.GotoAsync($"/tasks?q={Uri.EscapeDataString(Path.GetFileName(pdf)[..4])}");
         await Expect(admin.Page.GetByTestId("task-results")).ToContainTextAsync(Path.GetFileName(pdf));

@@ -30,8 +30,9 @@ public sealed class AdminComponentContext : BunitContext
     {
         Keys = new QueueKeys($"queue:component-{Guid.NewGuid():N}");
         Redis = redis.Connection.GetDatabase();
-        Queue = new QueueMoves(redis.Connection, Keys, new TaskHistory(redis.Connection, Keys));
+        Queue = new QueueMoves(redis.Connection, Keys, new TaskHistory(redis.Connection, Keys), Options.Create(new RetentionOptions()));
         Administration = new QueueAdministration(redis.Connection, Keys, new WorkerRegistry(redis.Connection, Keys), TimeProvider.System);
+        Throughput = new ThroughputCounter(redis.Connection, Keys, TimeProvider.System);
         Services.AddSingleton<IConnectionMultiplexer>(redis.Connection);
         Services.AddSingleton(Keys);
         Services.AddSingleton(Administration);
@@ -44,6 +45,7 @@ public sealed class AdminComponentContext : BunitContext
         // Refused uploads never reach the store; this client points nowhere on purpose.
         Services.AddSingleton<IAmazonS3>(new AmazonS3Client("unused", "unused", new AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true }));
         Services.AddSingleton(Options.Create(new StorageOptions()));
+        Services.AddSingleton(Options.Create(new RetentionOptions()));
         Services.AddSingleton(Options.Create(new AdminOptions { OperatorPassword = "unused-in-components", MaxUploadBytes = maxUploadBytes }));
         Services.AddSingleton<DocumentUploader>();
         Services.AddMudServices();
@@ -67,6 +69,9 @@ public sealed class AdminComponentContext : BunitContext
 
     public QueueAdministration Administration { get; }
 
+    /// <summary>The per-minute counts a worker keeps and flushes; the helpers below count as a worker does.</summary>
+    public ThroughputCounter Throughput { get; }
+
     public IRenderedComponent<MudDialogProvider> DialogProvider { get; }
 
     public IRenderedComponent<MudPopoverProvider> PopoverProvider { get; }
@@ -75,9 +80,12 @@ public sealed class AdminComponentContext : BunitContext
     public Task AddDeadLetterAsync(string category, string fileName) =>
         AddDeadLetterAsync(category, fileName, $"{category}-{Guid.NewGuid():N}", $$"""{"object_key":"{{fileName}}"}""", DateTimeOffset.UtcNow);
 
-    /// <summary>Writes a dead letter the way a worker does, with the payload and failure time given.</summary>
+    /// <summary>Writes a dead letter the way a worker does (it takes the payload and moves it on), with the payload and failure time given.</summary>
     public async Task<DeadLetter> AddDeadLetterAsync(string category, string fileName, string taskId, string payload, DateTimeOffset failedAt)
     {
+        await Redis.ListLeftPushAsync(Keys.Pending, payload);
+        var fetched = await Queue.TakeAsync(Redis, "component-worker", TimeSpan.FromSeconds(1))
+            ?? throw new InvalidOperationException("the task was not taken");
         var letter = new DeadLetter
         {
             TaskId = taskId,
@@ -88,13 +96,19 @@ public sealed class AdminComponentContext : BunitContext
             FileName = fileName,
             FailedAt = failedAt,
         };
-        await Queue.DeadLetterAsync("component-worker", letter);
+        await fetched.DeadLetterAsync(letter);
+        if (FailureCategories.FromWireName(category) is { } counted)
+        {
+            Throughput.Failed(counted, deadLettered: true);
+            await Throughput.FlushAsync();
+        }
         return letter;
     }
 
     /// <summary>
     /// Takes <paramref name="payload"/> through the queue as a worker does (LPUSH, BLMOVE, validate, count the attempt,
-    /// acknowledge with <paramref name="result"/>), so the task's history is what a real run writes.
+    /// acknowledge with <paramref name="result"/>, count it in the minute's throughput), so the task's history is what a
+    /// real run writes.
     /// </summary>
     public async Task<FetchedTask> CompleteTaskAsync(string payload, TaskResult result)
     {
@@ -104,6 +118,8 @@ public sealed class AdminComponentContext : BunitContext
         Assert.True(fetched.Validate(ServedBuckets.Only(Bucket), out var error), error);
         await fetched.BeginAttemptAsync(DateTimeOffset.UtcNow);
         await fetched.AcknowledgeAsync(result, DateTimeOffset.UtcNow);
+        Throughput.Delivered(result.PageCount, result.DurationMs);
+        await Throughput.FlushAsync();
         return fetched;
     }
 

@@ -24,15 +24,18 @@ public sealed class TaskPageTests(RedisServer redis) : IClassFixture<RedisServer
             TextLayerPages = 2,
             OcrPages = 1,
             FailedPageCount = 1,
-            FailedPages = [new FailedPage(4, "the page's content stream is damaged")],
             OcrConfidence = 91.5,
             DownloadMs = 12,
             ExtractionMs = 1_840,
             DeliveryMs = 3,
             DurationMs = 1_862,
-            Sha256 = new string('a', 64),
             SizeBytes = 345_678,
-            Preview = [new PagePreview(1, "text_layer", "Quarterly report\nAcme Corp."), new PagePreview(3, "ocr", "Scanned appendix")],
+            Details = new ResultDetails
+            {
+                Sha256 = new string('a', 64),
+                FailedPages = [new FailedPage(4, "the page's content stream is damaged")],
+                Preview = [new PagePreview(1, "text_layer", "Quarterly report\nAcme Corp."), new PagePreview(3, "ocr", "Scanned appendix")],
+            },
         });
 
         var page = context.Render<TaskPage>(p => p.Add(c => c.TaskId, taskId));
@@ -50,9 +53,9 @@ public sealed class TaskPageTests(RedisServer redis) : IClassFixture<RedisServer
     [Fact]
     public void APreview_IsTheFirstLines_AndBounded()
     {
-        Assert.Equal("one\ntwo\nthree", TaskResult.PreviewOf("\n one \n\ntwo\nthree\nfour"));
-        var long_ = TaskResult.PreviewOf(new string('x', 1000));
-        Assert.Equal(TaskResult.MaxPreviewChars + 1, long_.Length);
+        Assert.Equal("one\ntwo\nthree", ResultDetails.PreviewOf("\n one \n\ntwo\nthree\nfour"));
+        var long_ = ResultDetails.PreviewOf(new string('x', 1000));
+        Assert.Equal(ResultDetails.MaxPreviewChars + 1, long_.Length);
         Assert.EndsWith("…", long_, StringComparison.Ordinal);
     }
 

@@ -10,7 +10,7 @@ namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
 /// Every overlay renders over the base aspirate really writes, loads strictly, passes the API schemas (KEDA's
-/// included), and agrees with the AppHost's manifest, the operations guide (docs/operations.md) and the settings the services really read.
+/// included), and agrees with the AppHost's manifest, the operations guide (docs/guide.md) and the settings the services really read.
 /// </summary>
 public sealed class KubernetesOverlayTests
 {
@@ -85,6 +85,48 @@ public sealed class KubernetesOverlayTests
         Assert.Contains(services["redis"].Spec.Ports, p => config["REDIS_URL"] == $"redis://redis:{p.Port}");
         // The worker's own validation accepts the endpoint (aspirate's minio:9000 had no scheme).
         Assert.True(Uri.TryCreate(config["BUCKET_ENDPOINT"], UriKind.Absolute, out var endpoint) && endpoint.Scheme == "http");
+    }
+
+    /// <summary>
+    /// Each profile's Redis evicts nothing (at its maxmemory it refuses writes: nothing queued is dropped) and its
+    /// retention fits: the task histories it allows, at the measured ceiling per task, and the result details' window
+    /// take at most 60 % of maxmemory, leaving the rest to the backlog, the dead letters and the rest of the queue;
+    /// the container leaves room above maxmemory for the append-only file's rewrite.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Redis_EvictsNothing_AndTheRetentionFitsItsMemory(string overlay)
+    {
+        const long BytesPerHistory = 1_100;
+        const long BytesPerDetails = 4_096;
+        var rendered = await (await DeployPath.GetAsync()).RenderAsync(overlay);
+        var config = rendered.Named<V1ConfigMap>("pdf-processor-config").Data;
+        var redis = Assert.Single(rendered.Deployment("redis").Spec.Template.Spec.Containers);
+        var command = string.Join(' ', redis.Args);
+
+        Assert.Contains("--maxmemory-policy noeviction", command, StringComparison.Ordinal);
+        Assert.Contains("--maxmemory \"$REDIS_MAXMEMORY\"", command, StringComparison.Ordinal);
+        var maxmemory = RedisBytes(redis.Env.Single(e => e.Name == "REDIS_MAXMEMORY").Value);
+        var kept = long.Parse(config["TASK_HISTORY_MAX_TASKS"], CultureInfo.InvariantCulture) * BytesPerHistory
+            + long.Parse(config["TASK_DETAILS_MAX_TASKS"], CultureInfo.InvariantCulture) * BytesPerDetails;
+        Assert.True(kept <= maxmemory * 6 / 10, $"{overlay}: retention keeps up to {kept:N0} bytes of a {maxmemory:N0}-byte Redis");
+        Assert.True(redis.Resources.Limits["memory"].ToDecimal() >= 1.5m * maxmemory, $"{overlay}: no room for the append-only file's rewrite");
+        Assert.Equal(TimeSpan.FromDays(7).TotalSeconds.ToString(CultureInfo.InvariantCulture), config["TASK_HISTORY_RETENTION_SECONDS"]);
+    }
+
+    /// <summary>Redis's memory units: "256mb" is 256 MiB (Redis reads mb as 1024², m as 1000²), "2gb" is 2 GiB.</summary>
+    private static long RedisBytes(string value)
+    {
+        var digits = new string([.. value.TakeWhile(char.IsDigit)]);
+        var unit = value[digits.Length..].ToLowerInvariant();
+        return long.Parse(digits, CultureInfo.InvariantCulture) * unit switch
+        {
+            "" => 1,
+            "kb" => 1L << 10,
+            "mb" => 1L << 20,
+            "gb" => 1L << 30,
+            _ => throw new FormatException($"unexpected Redis memory unit in {value}"),
+        };
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class FaultRig : IAsyncDisposable
     private FaultRig(LocalSystem system)
     {
         System = system;
-        Queue = new QueueMoves(system.Redis, Keys, new TaskHistory(system.Redis, Keys));
+        Queue = new QueueMoves(system.Redis, Keys, new TaskHistory(system.Redis, Keys), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
         Administration = new QueueAdministration(system.Redis, Keys, new WorkerRegistry(system.Redis, Keys), TimeProvider.System);
     }
 

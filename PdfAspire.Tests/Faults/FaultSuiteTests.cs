@@ -17,8 +17,9 @@ public sealed class FaultSuiteTests
     public async Task WorkersKilledRepeatedly_DuringABatch_LoseNothing()
     {
         await using var rig = await FaultRig.StartAsync();
-        // Ingest answers slowly enough that a killed worker always holds tasks.
-        await rig.System.SetIngestFaultsAsync(0, latencyMs: 30);
+        // Ingest answers slowly enough that the batch outlasts three workers' start-ups (each takes a few seconds on a
+        // busy machine) and a killed worker always holds tasks: 300 tasks at 100 ms take the steady worker 15 s alone.
+        await rig.System.SetIngestFaultsAsync(0, latencyMs: 100);
         var steady = await rig.StartWorkerAsync("steady");
         var ids = await rig.SubmitBatchAsync("killed", 300);
 

@@ -23,7 +23,7 @@ public sealed class PipelineDriver : IDisposable
         _stub = new HttpClient { BaseAddress = system.Endpoint("go-ingest-service", "http") };
         StorageEndpoint = system.Endpoint("minio", "api");
         S3 = StorageExtensions.CreateClient(new StorageOptions { Endpoint = StorageEndpoint.ToString(), AccessId = "S3RVER", AccessKey = "S3RVER" });
-        Queue = new QueueMoves(redis, Keys, new TaskHistory(redis, Keys));
+        Queue = new QueueMoves(redis, Keys, new TaskHistory(redis, Keys), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
         Administration = new QueueAdministration(redis, Keys, new WorkerRegistry(redis, Keys), TimeProvider.System);
     }
 

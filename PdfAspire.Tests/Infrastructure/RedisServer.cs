@@ -13,6 +13,12 @@ public sealed class RedisServer : IAsyncLifetime
 
     public ConnectionMultiplexer Connection { get; private set; } = null!;
 
+    /// <summary>Where it listens, as a StackExchange.Redis configuration string (for more connections of one's own).</summary>
+    public string Address { get; private set; } = "";
+
+    /// <summary>The server itself (INFO, CONFIG): the tests own it, so admin commands are allowed on it.</summary>
+    public IServer Server => Connection.GetServer(Connection.GetEndPoints()[0]);
+
     public async ValueTask InitializeAsync()
     {
         var portText = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
@@ -21,8 +27,10 @@ public sealed class RedisServer : IAsyncLifetime
         {
             RedirectStandardOutput = true,
         })!;
-        var options = ConfigurationOptions.Parse($"127.0.0.1:{portText}");
+        Address = $"127.0.0.1:{portText}";
+        var options = ConfigurationOptions.Parse(Address);
         options.AbortOnConnectFail = false;
+        options.AllowAdmin = true;
         Connection = await ConnectionMultiplexer.ConnectAsync(options);
         await Eventually.TrueAsync(async () => Connection.IsConnected && (await Connection.GetDatabase().PingAsync()) >= TimeSpan.Zero,
             TimeSpan.FromSeconds(30), "redis-server to answer PING");

@@ -27,9 +27,11 @@ public static class TestWorkers
             WorkerProcess.Launch(WorkerAssembly(), Environment(Connections(system), settings), idPrefix);
     }
 
+    /// <summary>The build configuration the tests were built in (Release in CI); the worker and the admin are built alike.</summary>
+    public static string Configuration { get; } = typeof(TestWorkers).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
     /// <summary>The worker as built in the tests' own configuration.</summary>
-    public static string WorkerAssembly() =>
-        WorkerProcess.Assembly(typeof(TestWorkers).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug");
+    public static string WorkerAssembly() => WorkerProcess.Assembly(Configuration);
 
     private static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string> connections, IReadOnlyDictionary<string, string?>? settings)
     {

@@ -32,7 +32,7 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
         // PdfPig stops at a form that draws itself.
         { "form_recursion", "done" },
         { "decompression_bomb", "too_large" },
-        // Parsing it takes far longer than the 5 s deadline: each attempt's extractor is killed, then a dead letter.
+        // Parsing it takes far longer than the 10 s deadline: each attempt's extractor is killed, then a dead letter.
         { "cpu_bomb", "timeout" },
         { "huge_page_count", "too_large" },
         { "huge_image", "done" },
@@ -75,7 +75,7 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
     }
 
     /// <summary>
-    /// OCR runs inside the extractor's isolation: a scanned document that needs longer than the 5 s deadline is a
+    /// OCR runs inside the extractor's isolation: a scanned document that needs longer than the 10 s deadline is a
     /// timeout, and the tools reading it (pdftoppm, tesseract) die with their extractor instead of using the core on.
     /// Killed alone, the extractor would leave its running tool to init, still reading a page; so the moment the dead
     /// letter is written, no such tool may run anywhere (this collection's tests run one at a time).

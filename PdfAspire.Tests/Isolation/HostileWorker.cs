@@ -6,7 +6,8 @@ namespace PdfAspire.Tests.Isolation;
 
 /// <summary>
 /// A worker of the hostile-document tests' own, on a queue of its own, with limits small enough that each hostile
-/// document reaches them quickly: a 5 s deadline and a 256 MiB extractor.
+/// document reaches them quickly: a 10 s deadline (the decompression bomb must reach the memory limit first, on a busy
+/// machine too) and a 256 MiB extractor.
 /// </summary>
 public sealed class HostileWorker(AppHostFixture system) : IAsyncLifetime
 {
@@ -22,7 +23,7 @@ public sealed class HostileWorker(AppHostFixture system) : IAsyncLifetime
         {
             ["REDIS_QUEUE_NAME"] = Queue,
             ["WORKER_CONCURRENCY"] = "2",
-            ["DOCUMENT_TIMEOUT_SECONDS"] = "5",
+            ["DOCUMENT_TIMEOUT_SECONDS"] = "10",
             ["MAX_ATTEMPTS"] = "2",
             ["EXTRACTOR_MEMORY_LIMIT_MB"] = $"{MemoryLimitMb}",
         });

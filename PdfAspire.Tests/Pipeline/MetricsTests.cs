@@ -3,7 +3,7 @@ using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Pipeline;
 
-/// <summary>The worker's /metrics carries the operations guide's names (docs/operations.md), and they move as documented.</summary>
+/// <summary>The worker's /metrics carries the operations guide's names (docs/guide.md), and they move as documented.</summary>
 [Collection(SystemUnderTest.Name)]
 public sealed class MetricsTests(AppHostFixture system)
 {

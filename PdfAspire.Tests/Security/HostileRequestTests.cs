@@ -101,7 +101,10 @@ public sealed class HostileRequestTests(AppHostFixture system)
             Assert.Contains("task_id", letter.Message, StringComparison.Ordinal);
         }
         Assert.Equal(before.Payload, (await system.Pipeline.DeadLetterAsync(existingLetter))!.Payload);
-        Assert.Equal(StackExchange.Redis.RedisType.List, await system.Redis.KeyTypeAsync(system.Pipeline.Keys.TaskEvents(victim)));
+        // Nothing was written under the victim's timeline key (delivered at its first attempt, it keeps none), and
+        // its own record is intact.
+        Assert.Equal(StackExchange.Redis.RedisType.None, await system.Redis.KeyTypeAsync(system.Pipeline.Keys.TaskEvents(victim)));
+        Assert.Equal(TaskStatuses.Done, (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(victim), TaskRecordFields.Status));
     }
 
     [Fact]

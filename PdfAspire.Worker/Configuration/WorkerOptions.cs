@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace PdfAspire.Worker.Configuration;
 
-/// <summary>The worker's own settings, under the operations guide's variable names (docs/operations.md).</summary>
+/// <summary>The worker's own settings, under the operations guide's variable names (docs/guide.md).</summary>
 public sealed class WorkerOptions
 {
     /// <summary>The gRPC port (HTTP/2 only) for ProcessDocument and grpc.health.v1.</summary>

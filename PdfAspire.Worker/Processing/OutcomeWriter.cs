@@ -14,39 +14,66 @@ public sealed partial class OutcomeWriter(ILogger<OutcomeWriter> logger)
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
 
-    public async Task WriteAsync(string outcome, string taskId, Func<Task> write, CancellationToken abort)
+    private int _waiting;
+
+    /// <summary>Outcomes waiting for Redis now, and why the last one could not be written (no address, no message text): what /health reports.</summary>
+    public (int Outcomes, string? Reason) Waiting => (Volatile.Read(ref _waiting), LastReason);
+
+    private string? LastReason { get; set; }
+
+    public async Task<T> WriteAsync<T>(string outcome, string taskId, Func<Task<T>> write, CancellationToken abort)
     {
         var pause = FirstPause;
-        for (var attempt = 1; ; attempt++)
+        var waiting = false;
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await write();
-                if (attempt > 1)
+                try
                 {
-                    LogWritten(outcome, taskId, attempt);
+                    var written = await write();
+                    if (attempt > 1)
+                    {
+                        LogWritten(outcome, taskId, attempt);
+                    }
+                    return written;
                 }
-                return;
+                catch (Exception e) when (IsRedisAway(e) && !abort.IsCancellationRequested)
+                {
+                    LastReason = e is RedisServerException { Message: var m } && m.StartsWith("OOM", StringComparison.Ordinal)
+                        ? "Redis is full (at its maxmemory) and refuses writes"
+                        : "Redis is unreachable or not serving yet";
+                    if (!waiting)
+                    {
+                        waiting = true;
+                        Interlocked.Increment(ref _waiting);
+                        LogWaiting(outcome, taskId, e.Message);
+                    }
+                    await Task.Delay(pause, abort);
+                    pause = TimeSpan.FromTicks(Math.Min(LongestPause.Ticks, pause.Ticks * 2));
+                }
             }
-            catch (Exception e) when (IsRedisAway(e) && !abort.IsCancellationRequested)
+        }
+        finally
+        {
+            if (waiting)
             {
-                if (attempt == 1)
-                {
-                    LogWaiting(outcome, taskId, e.Message);
-                }
-                await Task.Delay(pause, abort);
-                pause = TimeSpan.FromTicks(Math.Min(LongestPause.Ticks, pause.Ticks * 2));
+                Interlocked.Decrement(ref _waiting);
             }
         }
     }
 
-    /// <summary>Redis unreachable or not serving yet; a refused command (a wrong type, a script error) is not retried.</summary>
+    /// <summary>
+    /// Redis unreachable, not serving yet, or full (at its maxmemory, it refuses every move whole until trimming or an
+    /// operator gives it room); a refused command (a wrong type, a script error) is not retried.
+    /// </summary>
     public static bool IsRedisAway(Exception e) => e switch
     {
         RedisConnectionException or RedisTimeoutException => true,
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
-            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal),
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("OOM", StringComparison.Ordinal),
         _ => false,
     };
 

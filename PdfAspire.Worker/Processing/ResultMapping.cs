@@ -62,16 +62,19 @@ public static class ResultMapping
             OcrPages = pages.Count(p => p.Error is null && p.Source == PageSource.Ocr),
             EmptyPages = pages.Count(p => p.Error is null && p.Source == PageSource.None),
             FailedPageCount = failed.Count,
-            FailedPages = [.. failed.Take(TaskResult.MaxFailedPages).Select(p => new FailedPage(p.Number, p.Error!))],
             OcrConfidence = ocr.Count == 0 ? null : Math.Round(ocr.Average(p => (double)p.OcrConfidence!.Value), 1),
             DownloadMs = (long)processed.Download.TotalMilliseconds,
             ExtractionMs = (long)processed.Extraction.TotalMilliseconds,
             DeliveryMs = (long)delivery.TotalMilliseconds,
             DurationMs = (long)duration.TotalMilliseconds,
-            Sha256 = processed.Sha256,
             SizeBytes = processed.SizeBytes,
-            Preview = [.. pages.Where(p => p.Error is null).Take(TaskResult.MaxPreviewPages)
-                .Select(p => new PagePreview(p.Number, SourceName(p.Source), TaskResult.PreviewOf(p.Text)))],
+            Details = new ResultDetails
+            {
+                Sha256 = processed.Sha256,
+                FailedPages = [.. failed.Take(ResultDetails.MaxFailedPages).Select(p => new FailedPage(p.Number, p.Error!))],
+                Preview = [.. pages.Where(p => p.Error is null).Take(ResultDetails.MaxPreviewPages)
+                    .Select(p => new PagePreview(p.Number, SourceName(p.Source), ResultDetails.PreviewOf(p.Text)))],
+            },
         };
     }
 

@@ -25,6 +25,8 @@ public sealed partial class TaskProcessor(
     IOptions<ProcessingOptions> options,
     ServedBuckets buckets,
     OutcomeWriter outcomes,
+    ThroughputCounter throughput,
+    RetryPromotion promotion,
     TimeProvider clock,
     ILogger<TaskProcessor> logger)
 {
@@ -32,15 +34,16 @@ public sealed partial class TaskProcessor(
     private const int KeptPrefixBytes = 4096;
 
     /// <param name="fetched">The task as taken into this worker's processing list; its outcomes move it on.</param>
+    /// <param name="takeNext">Asked when the outcome is written: whether that step should also take the next task.</param>
     /// <param name="abort">Cancelled only when the shutdown grace period is over, never on SIGTERM itself.</param>
-    public async Task ProcessAsync(FetchedTask fetched, CancellationToken abort)
+    /// <returns>The next task, taken with this one's outcome; null when none was asked for or none waits.</returns>
+    public async Task<FetchedTask?> ProcessAsync(FetchedTask fetched, Func<bool> takeNext, CancellationToken abort)
     {
         var started = Stopwatch.GetTimestamp();
         var startedAt = clock.GetUtcNow();
         if (!fetched.Validate(buckets, out var parseError))
         {
-            await DeadLetterMalformedAsync(fetched, parseError, startedAt, abort);
-            return;
+            return await DeadLetterMalformedAsync(fetched, parseError, startedAt, takeNext, abort);
         }
         var task = fetched.Task;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = task.TaskId });
@@ -56,9 +59,8 @@ public sealed partial class TaskProcessor(
             // Earlier attempts ended with no outcome written: the process died under this document (a stack
             // overflow, an OOM kill) or ran out of time every time.
             var category = attempt.LastFailure == FailureCategory.Timeout ? FailureCategory.Timeout : FailureCategory.ParserCrash;
-            await DeadLetterAsync(fetched, task, attempt, category,
-                $"{attempt.Number - 1} attempts ended without a result (the worker stopped while processing this document)", abort);
-            return;
+            return await DeadLetterAsync(fetched, task, attempt, category,
+                $"{attempt.Number - 1} attempts ended without a result (the worker stopped while processing this document)", takeNext, abort);
         }
         try
         {
@@ -72,32 +74,37 @@ public sealed partial class TaskProcessor(
             var duration = Stopwatch.GetElapsedTime(started);
             var summary = ResultMapping.ToTaskResult(processed, Stopwatch.GetElapsedTime(submitting), duration);
             // Ingest has the result now: the acknowledgement must be written, however long Redis takes to come back.
-            await outcomes.WriteAsync("acknowledged", task.TaskId, () => fetched.AcknowledgeAsync(summary, clock.GetUtcNow()), abort);
+            var next = await outcomes.WriteAsync("acknowledged", task.TaskId,
+                () => fetched.AcknowledgeAsync(summary, clock.GetUtcNow(), takeNext()), abort);
             metrics.RecordProcessed(duration, processed.Pdf.PageCount);
+            throughput.Delivered(processed.Pdf.PageCount, (long)duration.TotalMilliseconds);
             LogProcessed(task.ObjectKey, processed.Pdf.PageCount, processed.Pdf.FailedPages, attempt.Number, duration.TotalMilliseconds);
+            return next;
         }
         catch (TaskFailedException failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Category.WireName());
-            await HandleFailureAsync(fetched, task, attempt, failure, abort);
+            return await HandleFailureAsync(fetched, task, attempt, failure, takeNext, abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             // The shutdown grace period ran out: not the document's fault. The consumer returns the payload to pending.
             await fetched.RefundAttemptAsync();
             LogAbandoned(task.ObjectKey);
+            return null;
         }
         catch (Exception e) when (e is not (OperationCanceledException or RedisException or RedisTimeoutException))
         {
             // Anything else thrown while handling the document (the parser's stack guard, out of memory, a bug) is a
             // parser crash: retried with backoff and counted, never left stuck in the processing list.
             activity?.SetStatus(ActivityStatusCode.Error, FailureCategory.ParserCrash.WireName());
-            await HandleFailureAsync(fetched, task, attempt,
-                new TaskFailedException(FailureCategory.ParserCrash, $"{e.GetType().Name}: {e.Message}", e), abort);
+            return await HandleFailureAsync(fetched, task, attempt,
+                new TaskFailedException(FailureCategory.ParserCrash, $"{e.GetType().Name}: {e.Message}", e), takeNext, abort);
         }
     }
 
-    private async Task HandleFailureAsync(FetchedTask fetched, ValidTask task, TaskAttempt attempt, TaskFailedException failure, CancellationToken abort)
+    private async Task<FetchedTask?> HandleFailureAsync(FetchedTask fetched, ValidTask task, TaskAttempt attempt, TaskFailedException failure,
+        Func<bool> takeNext, CancellationToken abort)
     {
         var category = failure.Category;
         var retryNumber = attempt.Number;
@@ -112,21 +119,22 @@ public sealed partial class TaskProcessor(
                 {
                     break;
                 }
-                await DeadLetterAsync(fetched, task, attempt, category,
-                    $"{failure.Message} (still failing after MAX_INFRASTRUCTURE_RETRIES = {options.Value.MaxInfrastructureRetries} retries)", abort);
-                return;
+                return await DeadLetterAsync(fetched, task, attempt, category,
+                    $"{failure.Message} (still failing after MAX_INFRASTRUCTURE_RETRIES = {options.Value.MaxInfrastructureRetries} retries)", takeNext, abort);
             default:
-                await DeadLetterAsync(fetched, task, attempt, category, failure.Message, abort);
-                return;
+                return await DeadLetterAsync(fetched, task, attempt, category, failure.Message, takeNext, abort);
         }
         var dueAt = retries.NextAttemptAt(retryNumber);
-        await outcomes.WriteAsync("retry scheduled", task.TaskId,
-            () => fetched.ScheduleRetryAsync(category, failure.Message, dueAt, clock.GetUtcNow()), abort);
-        metrics.RecordFailure(category, deadLettered: false);
+        var next = await outcomes.WriteAsync("retry scheduled", task.TaskId,
+            () => fetched.ScheduleRetryAsync(category, failure.Message, dueAt, clock.GetUtcNow(), takeNext()), abort);
+        promotion.Expect(dueAt);
+        Count(category, deadLettered: false);
         LogRetry(task.ObjectKey, category.WireName(), failure.Message, dueAt);
+        return next;
     }
 
-    private async Task DeadLetterAsync(FetchedTask fetched, ValidTask task, TaskAttempt attempt, FailureCategory category, string message, CancellationToken abort)
+    private async Task<FetchedTask?> DeadLetterAsync(FetchedTask fetched, ValidTask task, TaskAttempt attempt, FailureCategory category, string message,
+        Func<bool> takeNext, CancellationToken abort)
     {
         var letter = new DeadLetter
         {
@@ -142,16 +150,17 @@ public sealed partial class TaskProcessor(
             FirstAttemptAt = attempt.FirstAttemptAt,
             FailedAt = clock.GetUtcNow(),
         };
-        await outcomes.WriteAsync("dead letter", task.TaskId, () => fetched.DeadLetterAsync(letter), abort);
-        metrics.RecordFailure(category, deadLettered: true);
+        var next = await outcomes.WriteAsync("dead letter", task.TaskId, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
+        Count(category, deadLettered: true);
         LogDeadLetter(task.ObjectKey, category.WireName(), message, attempt.Number);
+        return next;
     }
 
     /// <summary>
     /// A payload over the size limit is a malformed task too, but its letter keeps only its beginning: storing it whole
     /// would let one producer's mistake double its weight in Redis and in every admin page that lists dead letters.
     /// </summary>
-    public async Task RejectOversizedAsync(FetchedTask fetched, CancellationToken abort)
+    public async Task<FetchedTask?> RejectOversizedAsync(FetchedTask fetched, Func<bool> takeNext, CancellationToken abort)
     {
         var now = clock.GetUtcNow();
         var id = fetched.MalformedId;
@@ -168,12 +177,13 @@ public sealed partial class TaskProcessor(
             FirstAttemptAt = now,
             FailedAt = now,
         };
-        await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter), abort);
-        metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
+        var next = await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
+        Count(FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
+        return next;
     }
 
-    private async Task DeadLetterMalformedAsync(FetchedTask fetched, string error, DateTimeOffset now, CancellationToken abort)
+    private async Task<FetchedTask?> DeadLetterMalformedAsync(FetchedTask fetched, string error, DateTimeOffset now, Func<bool> takeNext, CancellationToken abort)
     {
         // No task id can be trusted: the letter is keyed by the payload's hash, so the same bad payload is one letter.
         var id = fetched.MalformedId;
@@ -188,9 +198,17 @@ public sealed partial class TaskProcessor(
             FirstAttemptAt = now,
             FailedAt = now,
         };
-        await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter), abort);
-        metrics.RecordFailure(FailureCategory.MalformedTask, deadLettered: true);
+        var next = await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
+        Count(FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
+        return next;
+    }
+
+    /// <summary>A failed attempt, in the worker's metrics and in the per-minute counts the admin charts.</summary>
+    private void Count(FailureCategory category, bool deadLettered)
+    {
+        metrics.RecordFailure(category, deadLettered);
+        throughput.Failed(category, deadLettered);
     }
 
     private SubmitResultRequest BuildRequest(ValidTask task, TaskAttempt attempt, ProcessedDocument processed, DateTimeOffset startedAt)

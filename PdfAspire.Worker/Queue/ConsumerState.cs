@@ -9,6 +9,9 @@ public enum ConsumerState
     /// <summary>An operator paused consumption; in-flight tasks finish, nothing new is taken.</summary>
     Paused,
     RedisUnavailable,
+
+    /// <summary>Redis is at its maxmemory and refuses writes: nothing new is taken until it has room.</summary>
+    RedisFull,
     Draining,
     Stopped,
 }

@@ -24,4 +24,7 @@ public sealed class ConsumerStatus
 
     /// <summary>How many copies of <paramref name="payload"/> this worker is processing now.</summary>
     public int Holds(string payload) => _holding.GetValueOrDefault(payload);
+
+    /// <summary>How many payloads this worker is processing now, copies counted.</summary>
+    public int HeldCount => _holding.Values.Sum();
 }

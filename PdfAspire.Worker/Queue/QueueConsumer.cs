@@ -10,13 +10,17 @@ namespace PdfAspire.Worker.Queue;
 
 /// <summary>
 /// Takes tasks from the pending list into this worker's processing list (BLMOVE, the reliable-list pattern) as
-/// long as a concurrency slot is free, and hands each to the <see cref="TaskProcessor"/>. On SIGTERM it stops
-/// taking, lets in-flight tasks finish within the grace period, and returns the rest to pending.
+/// long as a concurrency slot is free, and hands each to the <see cref="TaskProcessor"/>. A slot keeps going while
+/// work waits: each task's outcome takes the next one in the same Redis step, and only a slot that found the queue
+/// empty comes back here to wait. On SIGTERM it stops taking, lets in-flight tasks finish within the grace period,
+/// and returns the rest to pending.
 /// </summary>
 public sealed partial class QueueConsumer(
     QueueMoves queue,
     WorkerRegistry registry,
     ConsumerStatus status,
+    PauseSwitch pause,
+    WorkerHousekeeping housekeeping,
     BlockingRedisConnection blocking,
     TaskProcessor processor,
     WorkerIdentity worker,
@@ -29,6 +33,7 @@ public sealed partial class QueueConsumer(
 
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly CancellationTokenSource _abortInFlight = new();
+    private CancellationToken _stopping;
 
     private ConsumerState State
     {
@@ -38,12 +43,15 @@ public sealed partial class QueueConsumer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         var concurrency = options.Value.Concurrency;
         using var slots = new SemaphoreSlim(concurrency);
         LogStarted(worker.Id, concurrency);
         try
         {
             var connection = await blocking.GetDatabaseAsync();
+            // Until the first heartbeat, no reaper would know this worker's processing list if it died.
+            await housekeeping.LeaseHeld.Task.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
@@ -53,14 +61,7 @@ public sealed partial class QueueConsumer(
                     slots.Release();
                     continue;
                 }
-                if (taken.IsOversized)
-                {
-                    // Refused by its size alone, never decoded: no copy of a huge payload is made in this process.
-                    Track(RunAsync(() => processor.RejectOversizedAsync(taken, _abortInFlight.Token), slots));
-                    continue;
-                }
-                status.Hold(taken.Payload);
-                Track(RunAsync(() => processor.ProcessAsync(taken, _abortInFlight.Token), slots, taken.Payload));
+                Track(RunSlotAsync(taken, slots));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,15 +76,15 @@ public sealed partial class QueueConsumer(
         try
         {
             // Checked before every take, and never while a BLMOVE is waiting: once this worker reports Paused it
-            // cannot take another task until the pause is lifted.
-            if (await queue.IsPausedAsync())
+            // cannot take another task until the pause is lifted. The switch is in memory: waiting costs Redis nothing.
+            if (pause.IsPaused)
             {
                 if (State != ConsumerState.Paused)
                 {
                     LogPaused();
                 }
                 State = ConsumerState.Paused;
-                await Task.Delay(TakeWait, stoppingToken);
+                await pause.WaitForResumeAsync(TakeWait, stoppingToken);
                 return null;
             }
             if (State == ConsumerState.Paused)
@@ -95,6 +96,16 @@ public sealed partial class QueueConsumer(
             var taken = await queue.TakeAsync(connection, worker.Id, TakeWait);
             State = ConsumerState.Consuming;
             return taken;
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("OOM", StringComparison.Ordinal))
+        {
+            if (State != ConsumerState.RedisFull)
+            {
+                LogRedisFull();
+            }
+            State = ConsumerState.RedisFull;
+            await Task.Delay(TakeWait, stoppingToken);
+            return null;
         }
         // RedisTimeoutException is a TimeoutException, not a RedisException.
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
@@ -109,20 +120,45 @@ public sealed partial class QueueConsumer(
         }
     }
 
-    /// <summary>Runs one task in its slot. <paramref name="held"/> is marked held meanwhile, so the stray check leaves it alone.</summary>
-    private async Task RunAsync(Func<Task> process, SemaphoreSlim slots, string? held = null)
+    /// <summary>Runs tasks in one slot: the one taken, then each its outcome took in turn, until the queue is empty.</summary>
+    private async Task RunSlotAsync(FetchedTask first, SemaphoreSlim slots)
+    {
+        try
+        {
+            for (var next = first; next is not null;)
+            {
+                next = await RunAsync(next);
+            }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>Runs one task; its payload is marked held meanwhile, so the stray check leaves it alone.</summary>
+    private async Task<FetchedTask?> RunAsync(FetchedTask fetched)
     {
         metrics.TaskStarted();
+        // Refused by its size alone, never decoded: no copy of a huge payload is made in this process.
+        var held = fetched.IsOversized ? null : fetched.Payload;
+        if (held is not null)
+        {
+            status.Hold(held);
+        }
         try
         {
             await Task.Yield();
-            await process();
+            return held is null
+                ? await processor.RejectOversizedAsync(fetched, TakesNext, _abortInFlight.Token)
+                : await processor.ProcessAsync(fetched, TakesNext, _abortInFlight.Token);
         }
         catch (Exception e)
         {
             // The outcome could not be written (Redis down, shutdown): the payload is still in this worker's
             // processing list, and goes back to pending on shutdown or through the reaper. Never fatal to the loop.
             LogOutcomeLost(e.GetType().Name, e.Message);
+            return null;
         }
         finally
         {
@@ -131,9 +167,11 @@ public sealed partial class QueueConsumer(
                 status.Release(held);
             }
             metrics.TaskEnded();
-            slots.Release();
         }
     }
+
+    /// <summary>Whether a finishing task's outcome should take the next one: not once stopping, while paused, or while Redis is in trouble.</summary>
+    private bool TakesNext() => !_stopping.IsCancellationRequested && !pause.IsPaused && State == ConsumerState.Consuming;
 
     private void Track(Task work)
     {
@@ -178,6 +216,10 @@ public sealed partial class QueueConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumption paused by an operator; in-flight tasks finish, no new ones are taken")]
     private partial void LogPaused();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Redis is full (at its maxmemory, refusing writes): no task is taken until it has room; "
+        + "tasks in flight keep their outcome until it can be written, so nothing is lost. Raise maxmemory or lower TASK_HISTORY_MAX_TASKS")]
+    private partial void LogRedisFull();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable, will keep trying: {Reason}")]
     private partial void LogRedisUnavailable(string reason);

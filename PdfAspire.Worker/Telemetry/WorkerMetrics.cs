@@ -5,7 +5,7 @@ using PdfAspire.TaskQueue;
 namespace PdfAspire.Worker.Telemetry;
 
 /// <summary>
-/// The operations guide's metrics (docs/operations.md). The Prometheus exporter adds the unit and <c>_total</c> suffixes, so these export
+/// The operations guide's metrics (docs/guide.md). The Prometheus exporter adds the unit and <c>_total</c> suffixes, so these export
 /// as pdf_tasks_processed_total, pdf_tasks_failed_total{category,outcome}, pdf_processing_duration_seconds,
 /// pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight, pdf_extractor_exits_total{reason} and
 /// pdf_ingest_request_duration_seconds{status}.

@@ -23,7 +23,7 @@ public sealed record ThroughputWindow(string Label, TimeSpan Span, int MinutesPe
 
     public static ThroughputPoint Sum(IReadOnlyCollection<ThroughputPoint> points)
     {
-        var latency = new long[TaskJournal.LatencyBoundsMs.Length];
+        var latency = new long[ThroughputStats.LatencyBoundsMs.Length];
         foreach (var point in points)
         {
             for (var i = 0; i < latency.Length; i++)
@@ -51,7 +51,7 @@ public sealed record ThroughputWindow(string Label, TimeSpan Span, int MinutesPe
             seen += total.Latency[i];
             if (seen >= quantile * count)
             {
-                return TaskJournal.LatencyBoundsMs[i];
+                return ThroughputStats.LatencyBoundsMs[i];
             }
         }
         return null;
@@ -60,7 +60,7 @@ public sealed record ThroughputWindow(string Label, TimeSpan Span, int MinutesPe
     public static string Duration(long? ms) => ms switch
     {
         null => "—",
-        long.MaxValue => $"> {TaskJournal.LatencyBoundsMs[^2] / 1000} s",
+        long.MaxValue => $"> {ThroughputStats.LatencyBoundsMs[^2] / 1000} s",
         < 1000 => $"≤ {ms} ms",
         _ => $"≤ {ms / 1000.0:0.#} s",
     };
