@@ -24,7 +24,7 @@ if command -v aspirate >/dev/null; then
 else
   echo "aspirate is not on PATH: deployment tests render the overlays over the committed snapshot of its output"
 fi
-# Browser tests regenerate the README's screenshots of the admin in docs/screenshots.
+# Browser tests regenerate the screenshots docs/operations.md shows of the admin in docs/screenshots.
 export TEST_RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 results="$TEST_RESULTS_DIR"
 dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \
@@ -32,3 +32,4 @@ dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbo
 
 echo "== benchmark, smoke mode (proves the benchmark works; figures on a tiny corpus mean nothing, and nothing is asserted)"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
+dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --queue --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"

@@ -36,7 +36,13 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
     /// <summary>A row computed from the others (the ideal scaling), not measured.</summary>
     public bool Computed { get; init; }
 
+    /// <summary>The key of redis-server's CPU in <see cref="CpuSeconds"/> (pipeline rows: the Redis every worker shares).</summary>
+    public const string RedisCpu = "redis-server";
+
     public double PagesPerSecond => Pages / Elapsed.TotalSeconds;
+
+    /// <summary>What each document's task cost the Redis every worker shares, in µs of its CPU; null for rows without Redis.</summary>
+    public double? RedisCpuMicrosecondsPerTask => CpuSeconds.TryGetValue(RedisCpu, out var seconds) ? seconds * 1e6 / Documents : null;
 
     public double MegabytesPerSecond => Bytes / 1048576.0 / Elapsed.TotalSeconds;
 

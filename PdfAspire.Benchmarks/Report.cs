@@ -49,14 +49,14 @@ public sealed class Report(IReadOnlyList<CorpusResult> corpora, Overhead overhea
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"### {corpus.Corpus}: {corpus.Documents} PDFs, {corpus.Pages:N0} pages, {corpus.Bytes / 1048576.0:0.0} MB");
             md.AppendLine();
-            md.AppendLine("| run | seconds | pages/s | × ideal | × pdftotext | worker CPU ms/page | extractor CPU ms/page | all CPU ms/page | worker peak RSS | extractors' peaks (sum) | worker + extractors, peak together |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| run | seconds | pages/s | × ideal | × pdftotext | worker CPU ms/page | extractor CPU ms/page | all CPU ms/page | redis-server CPU µs/task | worker peak RSS | extractors' peaks (sum) | worker + extractors, peak together |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in corpus.Rows)
             {
                 var name = r.Name == CorpusResult.DefaultPipelineName ? $"**{r.Name} (default)**" : r.Name;
                 var dead = r.DeadLettered > 0 ? $" ({r.DeadLettered} dead-lettered)" : "";
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {name}{dead} | {r.Elapsed.TotalSeconds:0.0} | {r.PagesPerSecond:0} | {r.PagesPerSecond / corpus.Ideal.PagesPerSecond:0.00} | {r.PagesPerSecond / corpus.Poppler.PagesPerSecond:0.00} | {Ms(r.CpuMsPerPage(Measurement.WorkerCpu))} | {Ms(r.CpuMsPerPage(Measurement.ExtractorCpu))} | {Ms(r.TotalCpuMsPerPage)} | {MiB(r.PeakRssBytes)} | {MiB(r.ExtractorPeakRssBytes)} | {MiB(r.TogetherPeakBytes)} |");
+                    $"| {name}{dead} | {r.Elapsed.TotalSeconds:0.0} | {r.PagesPerSecond:0} | {r.PagesPerSecond / corpus.Ideal.PagesPerSecond:0.00} | {r.PagesPerSecond / corpus.Poppler.PagesPerSecond:0.00} | {Ms(r.CpuMsPerPage(Measurement.WorkerCpu))} | {Ms(r.CpuMsPerPage(Measurement.ExtractorCpu))} | {Ms(r.TotalCpuMsPerPage)} | {Us(r.RedisCpuMicrosecondsPerTask)} | {MiB(r.PeakRssBytes)} | {MiB(r.ExtractorPeakRssBytes)} | {MiB(r.TogetherPeakBytes)} |");
             }
             md.AppendLine();
             md.AppendLine("CPU seconds by process (every core gives one CPU-second per second):");
@@ -156,6 +156,8 @@ public sealed class Report(IReadOnlyList<CorpusResult> corpora, Overhead overhea
         $"Per-task overhead on one-page PDFs ({overhead.Tasks} tasks, one at a time, one worker): p50 {overhead.P50Ms:0.0} ms, p99 {overhead.P99Ms:0.0} ms (mean end to end {overhead.MeanEndToEndMs:0.0} ms). Where it goes, median of each phase: {string.Join("; ", overhead.PhasesP50Ms.Select(p => $"{p.Key} {p.Value:0.0} ms"))}. The object store alone answers a plain GET of the same object (presigned URL, no SDK) in {overhead.StoreGetP50Ms:0.0} ms.");
 
     private static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:0} MiB" : "";
+
+    private static string Us(double? microseconds) => microseconds is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : "–";
 
     private static string Ms(double? ms) => ms is { } m ? $"{m:0.00}" : "";
 

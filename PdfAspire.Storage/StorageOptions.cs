@@ -11,15 +11,18 @@ public sealed partial class StorageOptions : IValidatableObject
 
     private const string BucketNamePattern = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
+    /// <summary>The S3-compatible object store's URL (MinIO, s3rver, AWS).</summary>
     [ConfigurationKeyName("BUCKET_ENDPOINT")]
     [Required(ErrorMessage = "BUCKET_ENDPOINT is required: the object store's URL, for example http://minio:9000.")]
     [Url(ErrorMessage = "BUCKET_ENDPOINT must be an absolute http(s) URL, for example http://minio:9000.")]
     public string Endpoint { get; set; } = "";
 
+    /// <summary>The object store's access key id (a secret).</summary>
     [ConfigurationKeyName("BUCKET_ACCESS_ID")]
     [Required(ErrorMessage = "BUCKET_ACCESS_ID is required: the object store's access key id.")]
     public string AccessId { get; set; } = "";
 
+    /// <summary>The object store's secret access key (a secret).</summary>
     [ConfigurationKeyName("BUCKET_ACCESS_KEY")]
     [Required(ErrorMessage = "BUCKET_ACCESS_KEY is required: the object store's secret access key.")]
     public string AccessKey { get; set; } = "";

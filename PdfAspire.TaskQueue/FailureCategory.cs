@@ -1,6 +1,6 @@
 namespace PdfAspire.TaskQueue;
 
-/// <summary>Why a task failed. The wire names (snake_case) appear in dead letters, metrics labels and the README.</summary>
+/// <summary>Why a task failed. The wire names (snake_case) appear in dead letters, metrics labels and docs/queue.md.</summary>
 public enum FailureCategory
 {
     MalformedTask,

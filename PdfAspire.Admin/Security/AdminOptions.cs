@@ -20,6 +20,7 @@ public sealed class AdminOptions : IValidatableObject
     [Range(1, 1000, ErrorMessage = "ADMIN_LOCKOUT_ATTEMPTS must be between 1 and 1000 (default 5).")]
     public int LockoutAttempts { get; set; } = 5;
 
+    /// <summary>How long a locked-out sign-in stays locked.</summary>
     [ConfigurationKeyName("ADMIN_LOCKOUT_MINUTES")]
     [Range(1, 1440, ErrorMessage = "ADMIN_LOCKOUT_MINUTES must be between 1 and 1440 (default 15).")]
     public int LockoutMinutes { get; set; } = 15;

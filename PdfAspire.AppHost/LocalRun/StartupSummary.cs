@@ -7,7 +7,7 @@ using PdfAspire.AppHost.Infrastructure;
 namespace PdfAspire.AppHost.LocalRun;
 
 /// <summary>
-/// Once every resource is healthy, prints where everything is: local ports are chosen at start, so the README can't
+/// Once every resource is healthy, prints where everything is: local ports are chosen at start, so no document can
 /// say them. The admin's URL and passwords (generated, and fine to show on a developer's own machine), the dashboard,
 /// Redis, the object store and its keys, the ingest stub and where its results are, the worker, and one command that
 /// pushes a first PDF through the pipeline and prints its text.
@@ -73,7 +73,7 @@ public sealed class StartupSummary(
             $"operator / {await ParameterAsync("admin-operator-password", ct)}  (viewer / {await ParameterAsync("admin-viewer-password", ct)} reads only)");
         Row(text, "Aspire dashboard", (configuration["ASPNETCORE_URLS"] ?? "").Split(';')[0],
             "resources, their console logs, traces; no login token and no TLS: for this machine only");
-        Row(text, "Redis", $"{redisHost}:{redisPort}", $"the queue is {QueueName}; every key is documented in the README");
+        Row(text, "Redis", $"{redisHost}:{redisPort}", $"the queue is {QueueName}; every key is documented in docs/queue.md");
         Row(text, "Object store (S3)", s3, $"bucket {ObjectStore.DefaultBucket}, access key {accessId}, secret {accessKey}");
         Row(text, "Ingest stub", stubGrpc, $"gRPC; results at {stubHttp}/results, one in full at {stubHttp}/results/{{task_id}}");
         Row(text, "Worker", resources.Worker.GetEndpoint(WorkerResource.GrpcEndpoint).Url,

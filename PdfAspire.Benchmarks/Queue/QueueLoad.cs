@@ -19,7 +19,7 @@ public static class QueueLoad
 
     public static readonly ServedBuckets Buckets = ServedBuckets.Only(LocalSystem.Bucket);
 
-    /// <summary>A producer's task, as the README's example: an id, a key under a date, a file name, one metadata pair.</summary>
+    /// <summary>A producer's task, as docs/queue.md's example: an id, a key under a date, a file name, one metadata pair.</summary>
     public static string TaskJson(int i) => JsonSerializer.Serialize(new UploadTask
     {
         TaskId = $"bench-{i:D7}",

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
-/// The README's deploy path, followed once per test run: the AppHost's manifest, then aspirate's kustomize base
+/// The deploy path of docs/deployment.md, followed once per test run: the AppHost's manifest, then aspirate's kustomize base
 /// written from it, then the secrets file, then any overlay rendered with <c>kubectl kustomize</c> over that base.
 /// The base comes from the real aspirate when it is on PATH (CI puts a build of it there; users have
 /// <c>dotnet tool install -g aspirate</c>); without it, from the committed snapshot of what aspirate wrote, which a test
@@ -13,7 +13,7 @@ namespace PdfAspire.Tests.Deployment;
 /// </summary>
 public sealed class DeployPath
 {
-    /// <summary>What the README's commands are run with; the snapshot was made with the same.</summary>
+    /// <summary>What the guide's commands are run with; the snapshot was made with the same.</summary>
     public const string Registry = "registry.example.com/pdfaspire";
     public const string Tag = "1.0.0";
 
@@ -46,7 +46,7 @@ public sealed class DeployPath
 
     public static string[] Overlays => [.. Directory.GetDirectories(Path.Combine(RepositoryRoot, "deploy", "k8s", "overlays")).Select(Path.GetFileName).Order()!];
 
-    /// <summary>The scratch copy the README's commands ran in: deploy/ copied, everything else linked.</summary>
+    /// <summary>The scratch copy the guide's commands ran in: deploy/ copied, everything else linked.</summary>
     public string Scratch { get; }
 
     public string ManifestJson { get; }
@@ -78,14 +78,14 @@ public sealed class DeployPath
     {
         // The manifest step runs in the repository itself, as a user runs it: it writes only the git-ignored
         // PdfAspire.AppHost/aspire-manifest.json.
-        await ReadmeCommands.RunAsync("manifest", RepositoryRoot, new Dictionary<string, string>());
+        await DeploymentGuideCommands.RunAsync("manifest", RepositoryRoot, new Dictionary<string, string>());
         var manifestJson = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "PdfAspire.AppHost", "aspire-manifest.json"));
 
         var scratch = CreateScratch(manifestJson);
         var aspirate = FindOnPath("aspirate");
         if (aspirate is not null)
         {
-            await ReadmeCommands.RunAsync("generate", scratch, new Dictionary<string, string> { ["REGISTRY"] = Registry, ["TAG"] = Tag });
+            await DeploymentGuideCommands.RunAsync("generate", scratch, new Dictionary<string, string> { ["REGISTRY"] = Registry, ["TAG"] = Tag });
             if (Environment.GetEnvironmentVariable("PDFASPIRE_UPDATE_ASPIRATE_SNAPSHOT") == "1")
             {
                 WriteSnapshot(manifestJson, Path.Combine(scratch, "deploy", "k8s", "base"));
@@ -95,7 +95,7 @@ public sealed class DeployPath
         {
             CopyDirectory(Path.Combine(SnapshotDirectory, "base"), Path.Combine(scratch, "deploy", "k8s", "base"));
         }
-        await ReadmeCommands.RunAsync("secrets", scratch, new Dictionary<string, string>());
+        await DeploymentGuideCommands.RunAsync("secrets", scratch, new Dictionary<string, string>());
         await File.WriteAllLinesAsync(Path.Combine(scratch, "deploy", "k8s", "core", "secrets.env"), Secrets.Select(s => $"{s.Key}={s.Value}"));
         return new DeployPath(scratch, manifestJson, aspirate);
     }

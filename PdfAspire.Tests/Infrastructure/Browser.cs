@@ -35,7 +35,7 @@ public static class Browser
     }
 
     /// <summary>
-    /// Saves a screenshot into docs/screenshots, where the README shows it: every test run regenerates the README's
+    /// Saves a screenshot into docs/screenshots, where docs/operations.md shows it: every test run regenerates the
     /// pictures of the admin from the real thing, so they can't drift from what the admin looks like.
     /// </summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name)

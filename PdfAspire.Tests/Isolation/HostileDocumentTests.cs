@@ -11,7 +11,7 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    /// <summary>The outcomes the README's hostile-input table documents.</summary>
+    /// <summary>The outcomes docs/extraction.md's hostile-input table documents.</summary>
     public static TheoryData<string, string> Documents => new()
     {
         { "empty", "not_pdf" },

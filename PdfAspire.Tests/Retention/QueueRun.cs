@@ -56,7 +56,7 @@ public sealed class QueueRun : IAsyncDisposable
         return run;
     }
 
-    /// <summary>A producer's task: an id, a key, a file name and one metadata pair, as the README shows.</summary>
+    /// <summary>A producer's task: an id, a key, a file name and one metadata pair, as docs/queue.md shows.</summary>
     public static string TaskJson(string taskId, string fileName, string tenant) => JsonSerializer.Serialize(new UploadTask
     {
         TaskId = taskId,

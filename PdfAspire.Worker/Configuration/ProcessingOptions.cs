@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Worker.Configuration;
 
@@ -7,6 +8,7 @@ public sealed class ProcessingOptions
 {
     /// <summary>Tasks processed at once by this worker; default: one per processor.</summary>
     [ConfigurationKeyName("WORKER_CONCURRENCY")]
+    [SettingDefault("the processor count")]
     [Range(1, 256, ErrorMessage = "WORKER_CONCURRENCY must be between 1 and 256 (default: the processor count).")]
     public int Concurrency { get; set; } = Environment.ProcessorCount;
 
@@ -20,10 +22,12 @@ public sealed class ProcessingOptions
     [Range(1, 10_000, ErrorMessage = "MAX_INFRASTRUCTURE_RETRIES must be between 1 and 10000 (default 100).")]
     public int MaxInfrastructureRetries { get; set; } = 100;
 
+    /// <summary>Largest document read (checked while downloading), and the largest ProcessDocument request; a larger one is <c>too_large</c>.</summary>
     [ConfigurationKeyName("MAX_DOCUMENT_BYTES")]
     [Range(1024, int.MaxValue, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
     public long MaxDocumentBytes { get; set; } = 100L << 20;
 
+    /// <summary>Most pages a document may have; a longer one is <c>too_large</c>.</summary>
     [ConfigurationKeyName("MAX_PAGES")]
     [Range(1, 1_000_000, ErrorMessage = "MAX_PAGES must be between 1 and 1000000 (default 5000).")]
     public int MaxPages { get; set; } = 5000;
@@ -38,6 +42,7 @@ public sealed class ProcessingOptions
     [Range(10, 3_600_000, ErrorMessage = "RETRY_BASE_DELAY_MS must be between 10 and 3600000 (default 2000).")]
     public int RetryBaseDelayMs { get; set; } = 2000;
 
+    /// <summary>Longest wait before a retry, however many there were.</summary>
     [ConfigurationKeyName("RETRY_MAX_DELAY_MS")]
     [Range(10, 86_400_000, ErrorMessage = "RETRY_MAX_DELAY_MS must be between 10 and 86400000 (default 300000).")]
     public int RetryMaxDelayMs { get; set; } = 300_000;

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
+using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Worker.Configuration;
 
@@ -34,6 +35,7 @@ public sealed class WorkerOptions
     /// per pod in Kubernetes and per process on one machine.
     /// </summary>
     [ConfigurationKeyName("WORKER_ID")]
+    [SettingDefault("host name and process id")]
     [RegularExpression(@"^[A-Za-z0-9._-]{1,100}$", ErrorMessage = "WORKER_ID may hold only letters, digits, '.', '_' and '-' (at most 100).")]
     public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 }

@@ -4,10 +4,10 @@ using k8s.Models;
 namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
-/// What the README's deploy section tells a user matches what its commands produce: the images the pods would pull,
+/// What docs/deployment.md tells a user matches what its commands produce: the images the pods would pull,
 /// the names and labels its kubectl commands use, and the optional Ingress for the admin.
 /// </summary>
-public sealed partial class ReadmeDeployTests
+public sealed partial class DeploymentGuideTests
 {
     public static TheoryData<string> Overlays => [.. DeployPath.Overlays];
 
@@ -22,23 +22,24 @@ public sealed partial class ReadmeDeployTests
         {
             var resource = deploy.Resource(name);
             // Container resources keep their image as the AppHost names it (aspirate lower-cases MinIO's tag; the
-            // overlay restores it); what we build is <registry>/<resource name>:<tag>, as the README's build step pushes it.
+            // overlay restores it); what we build is <registry>/<resource name>:<tag>, as the guide's build step pushes it.
             var expected = resource.TryGetProperty("image", out var image) ? image.GetString() : $"{DeployPath.Registry}/{name}:{DeployPath.Tag}";
             Assert.Equal(expected, Assert.Single(pod.Spec.Containers).Image);
         }
     }
 
     [Fact]
-    public async Task ReadmeKubectlCommands_NameTheWorkerAsRendered()
+    public async Task DocumentedKubectlCommands_NameTheWorkerAsRendered()
     {
         var worker = (await (await DeployPath.GetAsync()).RenderAsync("medium")).Deployment(KubernetesOverlayTests.Worker);
         var container = worker.Spec.Template.Spec.Containers.Single();
-        var readme = ReadmeCommands.Readme;
+        // The deployment steps, and the troubleshooting commands of the operations page.
+        var documents = DeploymentGuideCommands.Guide + File.ReadAllText(Path.Combine(DeployPath.RepositoryRoot, "docs", "operations.md"));
 
-        var labels = LabelSelector().Matches(readme).Select(m => m.Groups["app"].Value).Distinct().ToList();
+        var labels = LabelSelector().Matches(documents).Select(m => m.Groups["app"].Value).Distinct().ToList();
         Assert.NotEmpty(labels);
         Assert.All(labels, app => Assert.Equal(worker.Spec.Template.Metadata.Labels["app"], app));
-        var setImage = SetImage().Matches(readme).ToList();
+        var setImage = SetImage().Matches(documents).ToList();
         Assert.NotEmpty(setImage);
         Assert.All(setImage, m =>
         {

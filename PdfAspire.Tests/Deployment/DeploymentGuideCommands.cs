@@ -4,17 +4,17 @@ using System.Text.RegularExpressions;
 namespace PdfAspire.Tests.Deployment;
 
 /// <summary>
-/// The shell blocks of README.md that users type to deploy, run by the tests as written. A block is the fenced one
-/// right after a <c>&lt;!-- deploy-test: {name} --&gt;</c> comment, so what the README shows is what is tested.
+/// The shell blocks of docs/deployment.md that users type to deploy, run by the tests as written. A block is the fenced
+/// one right after a <c>&lt;!-- deploy-test: {name} --&gt;</c> comment, so what the page shows is what is tested.
 /// </summary>
-public static partial class ReadmeCommands
+public static partial class DeploymentGuideCommands
 {
-    public static string Readme => File.ReadAllText(Path.Combine(DeployPath.RepositoryRoot, "README.md"));
+    public static string Guide => File.ReadAllText(Path.Combine(DeployPath.RepositoryRoot, "docs", "deployment.md"));
 
     public static string Block(string name)
     {
-        var match = TaggedBlock().Matches(Readme).SingleOrDefault(m => m.Groups["name"].Value == name);
-        Assert.True(match is not null, $"README.md has no block tagged <!-- deploy-test: {name} -->");
+        var match = TaggedBlock().Matches(Guide).SingleOrDefault(m => m.Groups["name"].Value == name);
+        Assert.True(match is not null, $"docs/deployment.md has no block tagged <!-- deploy-test: {name} -->");
         return match.Groups["body"].Value;
     }
 
@@ -37,7 +37,7 @@ public static partial class ReadmeCommands
         var error = bash.StandardError.ReadToEndAsync();
         await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
         Assert.True(bash.ExitCode == 0,
-            $"README block '{name}' failed with exit code {bash.ExitCode} in {directory}:\n{block}\n--- output\n{Tail(await output)}\n--- errors\n{Tail(await error)}");
+            $"docs/deployment.md's block '{name}' failed with exit code {bash.ExitCode} in {directory}:\n{block}\n--- output\n{Tail(await output)}\n--- errors\n{Tail(await error)}");
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : "…" + text[^4000..];
