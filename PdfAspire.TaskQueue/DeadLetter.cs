@@ -27,4 +27,8 @@ public sealed record DeadLetter
     public DateTimeOffset? SubmittedAt { get; init; }
     public DateTimeOffset? FirstAttemptAt { get; init; }
     public required DateTimeOffset FailedAt { get; init; }
+
+    /// <summary>The lane (pending list) the letter is in: where it was read from, not stored with it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Lane { get; init; } = "";
 }

@@ -27,6 +27,9 @@ public sealed class FetchedTask
 
     public string WorkerId { get; }
 
+    /// <summary>The lane it was taken from: the pending list's name.</summary>
+    public string Lane => _moves.Keys.Pending;
+
     public int Length => _bytes.Length;
 
     /// <summary>Over <see cref="UploadTaskParser.MaxPayloadBytes"/>: refused by its size alone, never decoded.</summary>

@@ -5,24 +5,31 @@ using StackExchange.Redis;
 namespace PdfAspire.TaskQueue;
 
 /// <summary>
-/// What operators do to the queue: retry or delete dead letters (one, several, a category, all), pause and resume
-/// consumption, return stale in-flight tasks, and queue uploads. Every retry is the atomic RetryDead script, so the
-/// queue's guarantees hold under double clicks and concurrent operators: a retried task is queued exactly once.
+/// What operators do to the queue: retry (in its lane or into another) or delete dead letters (one, several, a
+/// category, all), pause and resume consumption, return stale in-flight tasks, and queue uploads into a lane. A retry
+/// in a letter's own lane is the atomic RetryDead script, so the queue's guarantees hold under double clicks and
+/// concurrent operators: a retried task is queued exactly once. A lane is a hash slot of its own, so a retry into
+/// another lane is two steps under a claim on the letter: the task is queued there first (and, with replicas, the write
+/// acknowledged by one), then the letter removed; a failure between them leaves the letter, never loses the task.
 /// </summary>
-public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys keys, WorkerRegistry workers, TimeProvider clock)
+public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes lanes, ReplicaAcknowledgement replicas, TimeProvider clock)
 {
+    /// <summary>How long a retry into another lane holds its letter against a second one: far longer than the move takes.</summary>
+    private static readonly TimeSpan RetryClaimTime = TimeSpan.FromSeconds(30);
+
     private IDatabase Db => redis.GetDatabase();
 
-    public Task<bool> RetryDeadLetterAsync(string taskId, string operatorName) =>
-        RetryAsync(taskId, new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName }, edited: "");
+    /// <summary>Retries the letter <paramref name="taskId"/> in its own lane, or into <paramref name="intoLane"/>.</summary>
+    public Task<bool> RetryDeadLetterAsync(string taskId, string operatorName, string? intoLane = null) =>
+        RetryAsync(taskId, new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName }, edited: "", intoLane);
 
     /// <summary>
     /// Replaces a dead letter's payload with <paramref name="payload"/> (a wrong key, a missing bucket fixed) and
-    /// queues it, atomically; the original stays in the task's timeline. The edit must be a valid task for
-    /// <paramref name="buckets"/>, and keep the letter's task id unless the letter had none of its own (malformed, or
-    /// derived from the very payload being edited).
+    /// queues it (into <paramref name="intoLane"/> when given); the original stays in the task's timeline. The edit must
+    /// be a valid task for <paramref name="buckets"/>, and keep the letter's task id unless the letter had none of its
+    /// own (malformed, or derived from the very payload being edited).
     /// </summary>
-    public async Task<EditOutcome> RetryEditedAsync(string taskId, string payload, string operatorName, ServedBuckets buckets)
+    public async Task<EditOutcome> RetryEditedAsync(string taskId, string payload, string operatorName, ServedBuckets buckets, string? intoLane = null)
     {
         if (Encoding.UTF8.GetByteCount(payload) > UploadTaskParser.MaxPayloadBytes)
         {
@@ -43,23 +50,67 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
             Worker = operatorName,
             Message = task.TaskId == taskId ? "payload edited and queued" : $"payload edited and queued as task {task.TaskId}",
         };
-        return await RetryAsync(taskId, entry, payload) ? EditOutcome.Queued(task.TaskId) : EditOutcome.Gone;
+        return await RetryAsync(taskId, entry, payload, intoLane) ? EditOutcome.Queued(task.TaskId) : EditOutcome.Gone;
     }
 
-    private async Task<bool> RetryAsync(string taskId, TaskEvent entry, string edited)
+    private async Task<bool> RetryAsync(string taskId, TaskEvent entry, string edited, string? intoLane)
     {
+        if (await LaneOfLetterAsync(taskId) is not { } source)
+        {
+            return false;
+        }
+        var target = intoLane is null ? source : lanes.Find(intoLane) ?? throw new ArgumentException($"no lane {intoLane}", nameof(intoLane));
+        return target == source
+            ? await RetryInLaneAsync(source, taskId, entry, edited)
+            : await RetryIntoLaneAsync(source, target, taskId, entry, edited);
+    }
+
+    private async Task<bool> RetryInLaneAsync(QueueLane lane, string taskId, TaskEvent entry, string edited)
+    {
+        var keys = lane.Keys;
         RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
-        RedisValue[] args = [taskId, TaskJournal.Json(entry), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, edited];
+        RedisValue[] args = [taskId, TaskJournal.Json(entry), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, edited, 1];
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args) == 1;
     }
 
+    /// <summary>Queues the letter's payload (or the edit) in <paramref name="target"/>, waits for a replica, then removes the letter from <paramref name="source"/>.</summary>
+    private async Task<bool> RetryIntoLaneAsync(QueueLane source, QueueLane target, string taskId, TaskEvent entry, string edited)
+    {
+        // One operator moves a letter at a time (a double click, two operators): the other finds it claimed and does nothing.
+        if (!await Db.StringSetAsync(source.Keys.RetryClaim(taskId), target.Name, RetryClaimTime, When.NotExists))
+        {
+            return false;
+        }
+        var stored = await Db.HashGetAsync(source.Keys.Dead, taskId);
+        if (stored.IsNull)
+        {
+            return false;
+        }
+        var letter = JsonSerializer.Deserialize((string)stored!, TaskQueueJsonContext.Default.DeadLetter)!;
+        if (edited.Length == 0 && letter.PayloadTruncated)
+        {
+            return false;
+        }
+        var payload = edited.Length > 0 ? edited : letter.Payload;
+        var task = JsonSerializer.Deserialize(payload, TaskQueueJsonContext.Default.UploadTask) ?? new UploadTask();
+        await EnqueueAsync(target, payload, task with { TaskId = task.TaskId ?? taskId },
+            entry with { Message = $"{entry.Message ?? "retried"} from lane {source.Name}".TrimStart(), OriginalPayload = edited.Length > 0 ? letter.Payload : null });
+        // The letter goes only now that the task is queued (and a replica has it): in between, a failure leaves both.
+        var keys = source.Keys;
+        var moved = entry with { Message = $"retried into lane {target.Name}" };
+        RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
+        RedisValue[] args = [taskId, TaskJournal.Json(moved), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, "", 0];
+        await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args);
+        return true;
+    }
+
     /// <summary>Retries each of <paramref name="taskIds"/>; returns how many were still dead letters and are now queued.</summary>
-    public async Task<int> RetryDeadLettersAsync(IEnumerable<string> taskIds, string operatorName)
+    public async Task<int> RetryDeadLettersAsync(IEnumerable<string> taskIds, string operatorName, string? intoLane = null)
     {
         var retried = 0;
         foreach (var id in taskIds)
         {
-            retried += await RetryDeadLetterAsync(id, operatorName) ? 1 : 0;
+            retried += await RetryDeadLetterAsync(id, operatorName, intoLane) ? 1 : 0;
         }
         return retried;
     }
@@ -68,7 +119,8 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     public async Task<int> RetryCategoryAsync(string? category, string operatorName) =>
         await RetryDeadLettersAsync(await IdsAsync(category), operatorName);
 
-    public async Task<bool> DeleteDeadLetterAsync(string taskId) => await Db.HashDeleteAsync(keys.Dead, taskId);
+    public async Task<bool> DeleteDeadLetterAsync(string taskId) =>
+        await LaneOfLetterAsync(taskId) is { } lane && await Db.HashDeleteAsync(lane.Keys.Dead, taskId);
 
     /// <summary>Deletes each of <paramref name="taskIds"/> (one HDEL each); returns how many were still there.</summary>
     public async Task<int> DeleteDeadLettersAsync(IEnumerable<string> taskIds)
@@ -84,40 +136,70 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
     /// <summary>Deletes every dead letter of <paramref name="category"/>, or all of them when it is null.</summary>
     public async Task<long> PurgeAsync(string? category)
     {
-        var ids = await IdsAsync(category);
-        return ids.Count == 0 ? 0 : await Db.HashDeleteAsync(keys.Dead, [.. ids.Select(id => (RedisValue)id)]);
+        long deleted = 0;
+        foreach (var group in (await DeadLettersAsync()).Where(d => category is null || d.Category == category).GroupBy(d => d.Lane))
+        {
+            deleted += await Db.HashDeleteAsync(lanes.Find(group.Key)!.Keys.Dead, [.. group.Select(d => (RedisValue)d.TaskId)]);
+        }
+        return deleted;
     }
 
+    /// <summary>Every lane's dead letters, each with its lane.</summary>
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync()
     {
-        var entries = await Db.HashValuesAsync(keys.Dead);
-        return [.. entries.Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.DeadLetter)!)];
+        var perLane = await Task.WhenAll(lanes.All.Select(async lane => (lane, await Db.HashValuesAsync(lane.Keys.Dead))));
+        return [.. perLane.SelectMany(p => p.Item2.Select(e => JsonSerializer.Deserialize((string)e!, TaskQueueJsonContext.Default.DeadLetter)! with { Lane = p.lane.Name }))];
     }
 
-    /// <summary>Pauses every worker, and tells idle ones at once (they would otherwise see it at their next heartbeat).</summary>
+    /// <summary>Pauses every lane, and tells idle workers at once (they would otherwise see it at their next heartbeat).</summary>
     public async Task PauseAsync(string operatorName)
     {
-        await Db.StringSetAsync(keys.Paused, new PauseNote(operatorName, clock.GetUtcNow()).Format());
-        await Db.PublishAsync(RedisChannel.Literal(keys.Control), PauseNote.PausedMessage);
+        var note = new PauseNote(operatorName, clock.GetUtcNow()).Format();
+        foreach (var lane in lanes.All)
+        {
+            await Db.StringSetAsync(lane.Keys.Paused, note);
+            await Db.PublishAsync(RedisChannel.Literal(lane.Keys.Control), PauseNote.PausedMessage);
+        }
     }
 
     public async Task ResumeAsync()
     {
-        await Db.KeyDeleteAsync(keys.Paused);
-        await Db.PublishAsync(RedisChannel.Literal(keys.Control), PauseNote.ResumedMessage);
+        foreach (var lane in lanes.All)
+        {
+            await Db.KeyDeleteAsync(lane.Keys.Paused);
+            await Db.PublishAsync(RedisChannel.Literal(lane.Keys.Control), PauseNote.ResumedMessage);
+        }
     }
 
-    /// <summary>Returns the in-flight tasks of workers whose lease has expired, and of orphaned lists, to pending now.</summary>
-    public Task<int> ReturnStaleAsync() => workers.ReapAsync(clock.GetUtcNow(), includeOrphans: true);
-
-    /// <summary>Queues a task whose PDF is already in the bucket, and records it so it is searchable at once.</summary>
-    public async Task EnqueueAsync(UploadTask task, string queuedBy)
+    /// <summary>Returns the in-flight tasks of workers whose lease has expired, and of orphaned lists, to pending now, in every lane.</summary>
+    public async Task<int> ReturnStaleAsync()
     {
-        var now = clock.GetUtcNow();
+        var returned = 0;
+        foreach (var lane in lanes.All)
+        {
+            returned += await lane.Registry.ReapAsync(clock.GetUtcNow(), includeOrphans: true);
+        }
+        return returned;
+    }
+
+    /// <summary>
+    /// Queues a task whose PDF is already in the bucket into <paramref name="lane"/> (the default lane when null), and
+    /// records it so it is searchable at once; returns once a replica has it, where there is one.
+    /// </summary>
+    public Task EnqueueAsync(UploadTask task, string queuedBy, string? lane = null)
+    {
+        var target = lane is null ? lanes.Default : lanes.Find(lane) ?? throw new ArgumentException($"no lane {lane}", nameof(lane));
+        return EnqueueAsync(target, JsonSerializer.Serialize(task, TaskQueueJsonContext.Default.UploadTask), task,
+            new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.Queued, Worker = queuedBy });
+    }
+
+    private async Task EnqueueAsync(QueueLane lane, string payload, UploadTask task, TaskEvent entry)
+    {
+        var keys = lane.Keys;
+        var now = entry.At;
         var taskId = task.TaskId!;
-        var record = keys.Task(taskId);
         var tx = Db.CreateTransaction();
-        _ = tx.ListLeftPushAsync(keys.Pending, JsonSerializer.Serialize(task, TaskQueueJsonContext.Default.UploadTask));
+        _ = tx.ListLeftPushAsync(keys.Pending, payload);
         List<HashEntry> fields =
         [
             new(TaskRecordFields.FileName, task.FileName ?? ""),
@@ -131,14 +213,21 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueKeys 
         {
             fields.Add(new(TaskRecordFields.Metadata, JsonSerializer.Serialize(metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString)));
         }
-        _ = tx.HashSetAsync(record, [.. fields]);
-        foreach (var entry in SearchEntries.For(taskId, task.FileName, task.Metadata))
+        _ = tx.HashSetAsync(keys.Task(taskId), [.. fields]);
+        foreach (var indexEntry in SearchEntries.For(taskId, task.FileName, task.Metadata))
         {
-            _ = tx.SortedSetAddAsync(keys.TaskIndex, entry, 0, When.NotExists);
+            _ = tx.SortedSetAddAsync(keys.TaskIndex, indexEntry, 0, When.NotExists);
         }
-        _ = tx.ListRightPushAsync(keys.TaskEvents(taskId), TaskJournal.Json(new TaskEvent { At = now, Kind = TaskEventKinds.Queued, Worker = queuedBy }));
+        _ = tx.ListRightPushAsync(keys.TaskEvents(taskId), TaskJournal.Json(entry));
         _ = tx.SortedSetAddAsync(keys.RecentTasks, taskId, Stamps.Milliseconds(now));
         await tx.ExecuteAsync();
+        await replicas.WaitAsync(keys.Pending);
+    }
+
+    private async Task<QueueLane?> LaneOfLetterAsync(string taskId)
+    {
+        var found = await Task.WhenAll(lanes.All.Select(async lane => (lane, await Db.HashExistsAsync(lane.Keys.Dead, taskId))));
+        return found.FirstOrDefault(f => f.Item2).lane;
     }
 
     private async Task<IReadOnlyList<string>> IdsAsync(string? category) =>

@@ -26,10 +26,15 @@ public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, Tas
     /// <returns>The task, whose outcomes remove it from the processing list again; null when none came.</returns>
     public async Task<FetchedTask?> TakeAsync(IDatabase blockingConnection, string workerId, TimeSpan wait)
     {
+        // Keys typed as keys, so a cluster client sends the command to the node of their slot.
         var result = await blockingConnection.ExecuteAsync("BLMOVE",
-            keys.Pending, keys.Processing(workerId), "RIGHT", "LEFT", wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            (RedisKey)keys.Pending, (RedisKey)keys.Processing(workerId), "RIGHT", "LEFT", wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
         return Next(workerId, result);
     }
+
+    /// <summary>Takes the oldest pending task into the worker's processing list if one waits, without waiting (LMOVE).</summary>
+    public async Task<FetchedTask?> TryTakeAsync(string workerId) =>
+        Next(workerId, await Db.ExecuteAsync("LMOVE", (RedisKey)keys.Pending, (RedisKey)keys.Processing(workerId), "RIGHT", "LEFT"));
 
     /// <summary>
     /// Ingest has the result: the task leaves the processing list, and its history records the outcome. With

@@ -79,10 +79,11 @@ internal static class QueueScripts
 
     /// <summary>
     /// KEYS: dead, pending, task record, timeline, recent tasks. ARGV: task id, event JSON, now (ms), events kept, an
-    /// edited payload or "". Re-queues one dead letter's payload (or the edited one in its place) and removes the letter
-    /// in one step, so a retry clicked twice, or by two operators at once, queues the task once. The task starts again
-    /// with fresh attempts. An edit keeps the original payload in the event it adds to the timeline. A letter whose
-    /// payload was truncated (over the size limit) is retried only edited.
+    /// edited payload or "", "1" to queue it in this lane (or "0": another lane has it queued already). Re-queues one
+    /// dead letter's payload (or the edited one in its place) and removes the letter in one step, so a retry clicked
+    /// twice, or by two operators at once, queues the task once. The task starts again with fresh attempts. An edit keeps
+    /// the original payload in the event it adds to the timeline. A letter whose payload was truncated (over the size
+    /// limit) is retried only edited. With "0" the letter goes and its history says where the task went.
     /// </summary>
     public const string RetryDead = $$"""
         #!lua
@@ -101,9 +102,13 @@ internal static class QueueScripts
         end
         local payload = edited ~= '' and edited or decoded['{{DeadLetter.PayloadField}}']
         redis.call('HDEL', KEYS[1], ARGV[1])
-        redis.call('LPUSH', KEYS[2], payload)
-        redis.call('HSET', KEYS[3], '{{TaskRecordFields.Status}}', '{{TaskStatuses.Pending}}', '{{TaskRecordFields.Attempts}}', 0,
-          '{{TaskRecordFields.InfrastructureRetries}}', 0, '{{TaskRecordFields.Timeline}}', 1)
+        if ARGV[6] == '1' then
+          redis.call('LPUSH', KEYS[2], payload)
+          redis.call('HSET', KEYS[3], '{{TaskRecordFields.Status}}', '{{TaskStatuses.Pending}}', '{{TaskRecordFields.Attempts}}', 0,
+            '{{TaskRecordFields.InfrastructureRetries}}', 0, '{{TaskRecordFields.Timeline}}', 1)
+        else
+          redis.call('HSET', KEYS[3], '{{TaskRecordFields.Status}}', '{{TaskStatuses.Moved}}', '{{TaskRecordFields.Timeline}}', 1)
+        end
         redis.call('RPUSH', KEYS[4], entry)
         redis.call('LTRIM', KEYS[4], -tonumber(ARGV[4]), -1)
         redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])

@@ -1,8 +1,13 @@
 namespace PdfAspire.TaskQueue;
 
-/// <summary>The queue's counts at one moment. <see cref="InFlight"/> sums the processing lists of the workers in the lease set.</summary>
+/// <summary>
+/// The queue's counts at one moment, all lanes together and each lane's (<see cref="Lanes"/>). <see cref="InFlight"/>
+/// sums the processing lists of the workers in the lease sets.
+/// </summary>
 public sealed record QueueCounts(long Pending, long InFlight, long Delayed, long Dead, string? PausedBy)
 {
+    public IReadOnlyList<LaneCounts> Lanes { get; init; } = [];
+
     public bool Paused => PausedBy is not null;
 
     /// <summary>Who paused consumption and when, from <see cref="PausedBy"/> ("{operator} at {time}").</summary>
@@ -28,7 +33,13 @@ public sealed record PauseNote(string By, DateTimeOffset? At)
     }
 }
 
-/// <summary>A worker as its lease and heartbeat describe it; <see cref="LeaseExpired"/> workers are awaiting the reaper.</summary>
+/// <summary>One lane's counts: pending, in flight (this lane's processing lists), delayed for a retry, dead letters.</summary>
+public sealed record LaneCounts(string Lane, long Pending, long InFlight, long Delayed, long Dead, bool Paused);
+
+/// <summary>
+/// A worker as its leases and heartbeats describe it (one record in each lane it takes from); <see cref="LeaseExpired"/>
+/// workers are awaiting the reaper; <see cref="Paused"/> once it has stopped taking from every lane.
+/// </summary>
 public sealed record WorkerStatus(
     string WorkerId, string Host, int Concurrency, long InFlight, bool Paused, DateTimeOffset? StartedAt,
     TimeSpan? HeartbeatAge, bool LeaseExpired);
@@ -40,6 +51,15 @@ public sealed record WorkerStatus(
 public sealed record ThroughputPoint(DateTimeOffset Minute, long Processed, long Failed, long Pages,
     IReadOnlyList<long> Latency, IReadOnlyDictionary<string, long> FailedByCategory)
 {
+    /// <summary>The same minute's counters of several lanes, added up.</summary>
+    public static ThroughputPoint Sum(IEnumerable<ThroughputPoint> points)
+    {
+        var all = points.ToList();
+        return new ThroughputPoint(all[0].Minute, all.Sum(p => p.Processed), all.Sum(p => p.Failed), all.Sum(p => p.Pages),
+            [.. Enumerable.Range(0, ThroughputStats.LatencyBoundsMs.Length).Select(i => all.Sum(p => p.Latency[i]))],
+            all.SelectMany(p => p.FailedByCategory).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value)));
+    }
+
     public static ThroughputPoint From(DateTimeOffset minute, IReadOnlyDictionary<string, long> fields)
     {
         var latency = new long[ThroughputStats.LatencyBoundsMs.Length];
@@ -60,9 +80,9 @@ public sealed record ThroughputPoint(DateTimeOffset Minute, long Processed, long
     }
 }
 
-/// <summary>One row of a task search or of the recent tasks; <see cref="LastActivityAt"/> is the task's last event.</summary>
+/// <summary>One row of a task search or of the recent tasks; <see cref="LastActivityAt"/> is the task's last outcome or operator action.</summary>
 public sealed record TaskSummary(string TaskId, string FileName, string Status, int Attempts, DateTimeOffset? LastStartedAt, string? LastErrorCategory,
-    DateTimeOffset? LastActivityAt = null);
+    DateTimeOffset? LastActivityAt = null, string Lane = "");
 
 /// <summary>
 /// A task search: <see cref="Text"/> is a task id or file name prefix, or <c>key=value</c> for a metadata pair;
@@ -81,8 +101,8 @@ public sealed record TaskQuery(string Text, DateTimeOffset? From = null, DateTim
     }
 }
 
-/// <summary>Everything known about one task: its history record, its timeline and, if it is one, its dead letter.</summary>
-public sealed record TaskDetails(string TaskId, TaskRecord Record, IReadOnlyList<TaskEvent> Events, DeadLetter? DeadLetter);
+/// <summary>Everything known about one task: the lane it was in, its history record, its timeline and, if it is one, its dead letter.</summary>
+public sealed record TaskDetails(string TaskId, TaskRecord Record, IReadOnlyList<TaskEvent> Events, DeadLetter? DeadLetter, string Lane = "");
 
 /// <summary>What the queue costs Redis (<see cref="QueueInsights.RedisUsageAsync"/>).</summary>
 /// <param name="Memory">Redis's memory, its limit and eviction policy.</param>

@@ -9,7 +9,7 @@ namespace PdfAspire.TaskQueue;
 /// /health fails while Redis may evict keys (<see cref="RedisMemory.EvictionProblem"/> says which setting, and the
 /// fix), and says how full it is otherwise. The service's start logs the same once, without holding the start up.
 /// </summary>
-public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis, QueueKeys keys, ILogger<RedisMemoryHealthCheck> logger)
+public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis, QueueLanes lanes, ILogger<RedisMemoryHealthCheck> logger)
     : IHealthCheck, IHostedService
 {
     public const string Name = "redis-memory";
@@ -18,7 +18,7 @@ public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis,
     {
         try
         {
-            var memory = await RedisMemory.ReadAsync(redis, keys.Pending);
+            var memory = await ReadAsync();
             return memory.EvictionProblem is { } problem
                 ? HealthCheckResult.Unhealthy(problem)
                 : HealthCheckResult.Healthy($"{RedisMemory.SafePolicy}, {Describe(memory)}");
@@ -42,7 +42,7 @@ public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis,
     {
         try
         {
-            var memory = await RedisMemory.ReadAsync(redis, keys.Pending);
+            var memory = await ReadAsync();
             if (memory.EvictionProblem is { } problem)
             {
                 LogUnsafe(problem);
@@ -57,6 +57,13 @@ public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis,
         {
             LogUnread(e.Message);
         }
+    }
+
+    /// <summary>Every lane's Redis (in a cluster, each lane's master): the first with an eviction problem, else the fullest.</summary>
+    private async Task<RedisMemory> ReadAsync()
+    {
+        var all = await Task.WhenAll(lanes.All.Select(l => RedisMemory.ReadAsync(redis, l.Keys.Pending)));
+        return all.FirstOrDefault(m => !m.IsEvictionSafe) ?? all.MaxBy(m => m.MaxBytes > 0 ? (double)m.UsedBytes / m.MaxBytes : 0)!;
     }
 
     private static string Describe(RedisMemory memory) => memory.MaxBytes > 0

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace PdfAspire.TaskQueue;
 
@@ -11,8 +10,9 @@ public static class TaskQueueExtensions
 
     /// <summary>
     /// Connects to the queue's Redis (Aspire's connection string, or the guide's REDIS_URL and REDIS_PASSWORD) and
-    /// registers the validated <see cref="QueueOptions"/> and <see cref="RetentionOptions"/>, the <see cref="QueueKeys"/>
-    /// derived from them, the queue's moves and reads, and a health check of Redis's eviction policy.
+    /// registers the validated <see cref="QueueOptions"/> and <see cref="RetentionOptions"/>, the <see cref="QueueLanes"/>
+    /// derived from them (each lane's keys, moves, histories), the queue's reads and operator actions, and a health check
+    /// of Redis's eviction policy; moves an earlier version's keys to the lanes' (<see cref="LegacyKeyMigration"/>).
     /// </summary>
     public static TBuilder AddTaskQueue<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -26,15 +26,14 @@ public static class TaskQueueExtensions
             .BindConfiguration("")
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new QueueKeys(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
-        builder.Services.AddSingleton<TaskHistory>();
-        builder.Services.AddSingleton<TaskRetention>();
-        builder.Services.AddSingleton<ThroughputCounter>();
+        builder.Services.AddSingleton<QueueLanes>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueLanes>().AdminKeys);
         builder.Services.AddSingleton<RedisMemoryHealthCheck>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisMemoryHealthCheck>());
         builder.Services.AddHealthChecks().AddCheck<RedisMemoryHealthCheck>(RedisMemoryHealthCheck.Name);
-        builder.Services.AddSingleton<QueueMoves>();
-        builder.Services.AddSingleton<WorkerRegistry>();
+        builder.Services.AddSingleton<LegacyKeyMigration>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LegacyKeyMigration>());
+        builder.Services.AddSingleton<ReplicaAcknowledgement>();
         builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddSingleton<QueueInsights>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -58,6 +58,9 @@ public static class TaskStatuses
     public const string Done = "done";
     public const string Dead = "dead";
 
+    /// <summary>Retried into another lane by an operator: its history goes on there.</summary>
+    public const string Moved = "moved";
+
     /// <summary>A task in one of these may be worked on again: its history is never trimmed (its attempts guard against poison documents).</summary>
     public static bool IsActive(string? status) => status is Pending or Processing or Retrying;
 }

@@ -6,18 +6,18 @@ namespace PdfAspire.TaskQueue;
 /// <summary>What a worker process tells its housekeeping about itself.</summary>
 public interface IWorkerState
 {
-    /// <summary>The worker as its record shows it now (in flight, whether its consumer has stopped for a pause).</summary>
-    WorkerInfo Describe();
+    /// <summary>The worker as its record in <paramref name="lane"/> shows it now (in flight, whether it has stopped taking from the lane for a pause).</summary>
+    WorkerInfo Describe(QueueLane lane);
 
-    /// <summary>How many payloads the worker is processing now, copies counted.</summary>
-    int HeldCount { get; }
+    /// <summary>How many payloads of <paramref name="lane"/> the worker is processing now, copies counted.</summary>
+    int HeldCount(QueueLane lane);
 
-    /// <summary>How many copies of <paramref name="payload"/> the worker is processing now.</summary>
-    int Holds(string payload);
+    /// <summary>How many copies of <paramref name="payload"/> from <paramref name="lane"/> the worker is processing now.</summary>
+    int Holds(QueueLane lane, string payload);
 }
 
 /// <summary>
-/// A worker's housekeeping, one <see cref="TickAsync"/> a second, most of which ask Redis nothing. A heartbeat every
+/// A worker's housekeeping in one lane, one <see cref="TickAsync"/> a second, most of which ask Redis nothing. A heartbeat every
 /// sixth of the lease renews the lease and, in the same round trip, reads what the rest acts on: the pause, the backlog,
 /// the next retry's due time, whether another worker's lease has expired (then it reaps), whether this worker's
 /// processing list holds more than it is working on (then it looks for strays), and whether task histories are over
@@ -26,16 +26,18 @@ public interface IWorkerState
 /// besides its consumer's BLMOVE. Every worker runs this, so nothing depends on one process surviving.
 /// </summary>
 public sealed partial class WorkerHousekeeping(
-    QueueMoves queue,
-    WorkerRegistry registry,
-    TaskRetention retention,
-    ThroughputCounter throughput,
+    QueueLane lane,
     RetryPromotion promotion,
     PauseSwitch pause,
     IConnectionMultiplexer redis,
     TimeProvider clock,
     ILogger<WorkerHousekeeping> logger)
 {
+    private readonly QueueMoves _queue = lane.Moves;
+    private readonly WorkerRegistry _registry = lane.Registry;
+    private readonly TaskRetention _retention = lane.Retention;
+    private readonly ThroughputCounter _throughput = lane.Throughput;
+
     /// <summary>How long one trimming pass may take: enough to keep up with any traffic, short enough not to delay a heartbeat.</summary>
     private static readonly TimeSpan TrimBudget = TimeSpan.FromMilliseconds(250);
 
@@ -56,7 +58,7 @@ public sealed partial class WorkerHousekeeping(
     {
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(queue.Keys.Control),
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_queue.Keys.Control),
                 (_, message) => pause.Set(message == PauseNote.PausedMessage));
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
@@ -69,14 +71,14 @@ public sealed partial class WorkerHousekeeping(
     public async Task TickAsync(IWorkerState worker, TimeSpan leaseTimeout)
     {
         var now = clock.GetUtcNow();
-        var info = worker.Describe();
+        var info = worker.Describe(lane);
         if (now >= _nextHeartbeat || info.Paused != _reportedPaused)
         {
             await HeartbeatAsync(worker, info, now, leaseTimeout);
         }
         if (promotion.IsDue(now))
         {
-            var (moved, nextDue) = await queue.PromoteDueAsync(now);
+            var (moved, nextDue) = await _queue.PromoteDueAsync(now);
             promotion.Reset(nextDue);
             if (moved > 0)
             {
@@ -84,26 +86,26 @@ public sealed partial class WorkerHousekeeping(
             }
         }
         // Last: while Redis is full it refuses these counts, and that must not hold up the heartbeat above.
-        await throughput.FlushAsync();
+        await _throughput.FlushAsync();
     }
 
     private async Task HeartbeatAsync(IWorkerState worker, WorkerInfo info, DateTimeOffset now, TimeSpan leaseTimeout)
     {
-        var heartbeat = await registry.HeartbeatAsync(info, now, now + leaseTimeout, leaseTimeout);
+        var heartbeat = await _registry.HeartbeatAsync(info, now, now + leaseTimeout, leaseTimeout);
         _nextHeartbeat = now + TimeSpan.FromSeconds(Math.Max(1, (int)leaseTimeout.TotalSeconds / 6));
         _reportedPaused = info.Paused;
         LeaseHeld.TrySetResult();
         pause.Set(heartbeat.Paused);
         PendingLength = heartbeat.Pending;
         promotion.Expect(heartbeat.NextRetryDue);
-        if (heartbeat.SomeLeaseExpired && await registry.ReapAsync(now, includeOrphans: false) is var returned and > 0)
+        if (heartbeat.SomeLeaseExpired && await _registry.ReapAsync(now, includeOrphans: false) is var returned and > 0)
         {
             LogReaped(returned);
         }
         await ReturnStraysAsync(worker, info.WorkerId, heartbeat.Held);
-        if (retention.IsDue(heartbeat.OldestHistory, heartbeat.Histories))
+        if (_retention.IsDue(heartbeat.OldestHistory, heartbeat.Histories))
         {
-            await retention.TrimAsync(info.WorkerId, TrimBudget);
+            await _retention.TrimAsync(info.WorkerId, TrimBudget);
         }
     }
 
@@ -116,19 +118,19 @@ public sealed partial class WorkerHousekeeping(
     /// </summary>
     private async Task ReturnStraysAsync(IWorkerState worker, string workerId, long listed)
     {
-        if (listed <= worker.HeldCount)
+        if (listed <= worker.HeldCount(lane))
         {
             _suspects.Clear();
             return;
         }
-        var unheld = (await registry.HeldAsync(workerId))
+        var unheld = (await _registry.HeldAsync(workerId))
             .GroupBy(payload => payload, StringComparer.Ordinal)
-            .Where(copies => copies.Count() > worker.Holds(copies.Key))
+            .Where(copies => copies.Count() > worker.Holds(lane, copies.Key))
             .Select(copies => copies.Key)
             .ToHashSet(StringComparer.Ordinal);
         foreach (var payload in unheld.Where(_suspects.Contains))
         {
-            if (await queue.ReturnStrayAsync(workerId, payload))
+            if (await _queue.ReturnStrayAsync(workerId, payload))
             {
                 LogStrayReturned();
             }

@@ -9,11 +9,25 @@ namespace PdfAspire.Testing;
 public sealed class AdminProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private AdminProcess(Process process, int port)
     {
         _process = process;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+    }
+
+    /// <summary>What it printed (both streams; warnings and errors, as it logs by default here).</summary>
+    public string Output => string.Join('\n', _output);
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     public int ProcessId => _process.Id;

@@ -16,6 +16,8 @@ public sealed class InfrastructureProcess(string name, string fileName, IReadOnl
     /// <summary>The running process's id; throws while it is stopped.</summary>
     public int Id => _process?.Id ?? throw new InvalidOperationException($"{Name} is not running");
 
+    public bool IsRunning => _process is { HasExited: false };
+
     public void Start()
     {
         var start = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -54,15 +54,29 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>The Redis Cluster in place of the one redis-server, when started with <c>clusterMasters</c>.</summary>
+    public RedisCluster? Cluster { get; private set; }
+
+    /// <summary>How a client reaches Redis, as a StackExchange.Redis configuration string: one node, or every node of the cluster.</summary>
+    public string RedisConfiguration => Cluster?.ConfigurationString ?? $"127.0.0.1:{_redisPort}";
+
     /// <param name="durableRedis">Redis with its append-only file on, so it can be restarted without losing the queue.</param>
     /// <param name="redisPassword">Redis requires this password (AUTH), as the guide's deployment does.</param>
-    public static async Task<LocalSystem> StartAsync(bool durableRedis = false, string? redisPassword = null)
+    /// <param name="clusterMasters">When above 0, a Redis Cluster of that many masters, a replica each (<see cref="RedisCluster"/>).</param>
+    public static async Task<LocalSystem> StartAsync(bool durableRedis = false, string? redisPassword = null, int clusterMasters = 0)
     {
         var system = new LocalSystem(durableRedis, redisPassword);
-        system.RedisServer.Start();
+        if (clusterMasters > 0)
+        {
+            system.Cluster = await RedisCluster.StartAsync(clusterMasters);
+        }
+        else
+        {
+            system.RedisServer.Start();
+        }
         system.StorageServer.Start();
         system.IngestStub.Start();
-        var redis = ConfigurationOptions.Parse($"127.0.0.1:{system._redisPort}");
+        var redis = ConfigurationOptions.Parse(system.RedisConfiguration);
         redis.AbortOnConnectFail = false;
         redis.Password = redisPassword;
         // The Redis is the caller's own: it may be emptied between runs.
@@ -93,7 +107,7 @@ public sealed class LocalSystem : IAsyncDisposable
         };
         if (_redisPassword is null)
         {
-            environment["ConnectionStrings__redis"] = $"127.0.0.1:{_redisPort}";
+            environment["ConnectionStrings__redis"] = RedisConfiguration;
         }
         else
         {
@@ -109,6 +123,10 @@ public sealed class LocalSystem : IAsyncDisposable
     /// </summary>
     public async Task RestartRedisAsync(bool kill = false)
     {
+        if (Cluster is not null)
+        {
+            throw new InvalidOperationException("a cluster's nodes are killed one by one: use Cluster");
+        }
         await RedisServer.StopAsync(kill);
         RedisServer.Start();
         await UntilRedisAnswersAsync();
@@ -143,7 +161,10 @@ public sealed class LocalSystem : IAsyncDisposable
     /// <summary>Empties the queue's keys and the stub's results between runs.</summary>
     public async Task ResetAsync()
     {
-        await Redis.GetServer(Redis.GetEndPoints()[0]).FlushDatabaseAsync();
+        foreach (var server in Redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            await server.FlushDatabaseAsync();
+        }
         (await Stub.DeleteAsync("/results")).EnsureSuccessStatusCode();
     }
 
@@ -230,6 +251,10 @@ public sealed class LocalSystem : IAsyncDisposable
         await IngestStub.DisposeAsync();
         await StorageServer.DisposeAsync();
         await RedisServer.DisposeAsync();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
         Directory.Delete(_state, recursive: true);
     }
 

@@ -30,8 +30,7 @@ public sealed class RedisPathWorker : IAsyncDisposable, IWorkerState
     private readonly ConnectionMultiplexer _blocking;
     private readonly ServedBuckets _buckets;
     private readonly Func<ValidTask, TaskAttempt, Settlement> _settle;
-    private readonly QueueMoves _moves;
-    private readonly ThroughputCounter _throughput;
+    private readonly QueueLane _lane;
     private readonly RetryPromotion _promotion = new();
     private readonly PauseSwitch _pause = new();
     private readonly WorkerHousekeeping _housekeeping;
@@ -42,11 +41,8 @@ public sealed class RedisPathWorker : IAsyncDisposable, IWorkerState
         ServedBuckets buckets, Func<ValidTask, TaskAttempt, Settlement> settle)
     {
         (_redis, _blocking, Id, _buckets, _settle) = (redis, blocking, id, buckets, settle);
-        var options = Options.Create(retention);
-        _moves = new QueueMoves(redis, keys, new TaskHistory(redis, keys), options);
-        _throughput = new ThroughputCounter(redis, keys, TimeProvider.System);
-        _housekeeping = new WorkerHousekeeping(_moves, new WorkerRegistry(redis, keys), new TaskRetention(redis, keys, options, TimeProvider.System),
-            _throughput, _promotion, _pause, redis, TimeProvider.System, NullLogger<WorkerHousekeeping>.Instance);
+        _lane = new QueueLane(redis, new LaneSetting(keys.Pending, Weight: null), Options.Create(retention), TimeProvider.System);
+        _housekeeping = new WorkerHousekeeping(_lane, _promotion, _pause, redis, TimeProvider.System, NullLogger<WorkerHousekeeping>.Instance);
     }
 
     public string Id { get; }
@@ -60,11 +56,11 @@ public sealed class RedisPathWorker : IAsyncDisposable, IWorkerState
         Func<ValidTask, TaskAttempt, Settlement> settle) =>
         new(await ConnectionMultiplexer.ConnectAsync(redis), await ConnectionMultiplexer.ConnectAsync(redis), id, keys, retention, buckets, settle);
 
-    public WorkerInfo Describe() => new(Id, Environment.MachineName, 1, _holding is null ? 0 : 1, _startedAt, _pause.IsPaused);
+    public WorkerInfo Describe(QueueLane lane) => new(Id, Environment.MachineName, 1, _holding is null ? 0 : 1, _startedAt, _pause.IsPaused);
 
-    public int HeldCount => _holding is null ? 0 : 1;
+    public int HeldCount(QueueLane lane) => _holding is null ? 0 : 1;
 
-    public int Holds(string payload) => payload == _holding ? 1 : 0;
+    public int Holds(QueueLane lane, string payload) => payload == _holding ? 1 : 0;
 
     /// <summary>Takes and settles tasks until <paramref name="stop"/>; <paramref name="settled"/> is called as each one ends (delivered or dead).</summary>
     public async Task RunAsync(Action settled, CancellationToken stop)
@@ -76,7 +72,7 @@ public sealed class RedisPathWorker : IAsyncDisposable, IWorkerState
         while (!stop.IsCancellationRequested)
         {
             // As a worker's slot does: while work waits, the next task comes with the last one's outcome.
-            var fetched = next ?? await _moves.TakeAsync(blocking, Id, TakeWait);
+            var fetched = next ?? await _lane.Moves.TakeAsync(blocking, Id, TakeWait);
             if (fetched is null)
             {
                 continue;
@@ -92,13 +88,13 @@ public sealed class RedisPathWorker : IAsyncDisposable, IWorkerState
             {
                 case Settlement.Delivered(var result):
                     next = await fetched.AcknowledgeAsync(result, DateTimeOffset.UtcNow, takeNext);
-                    _throughput.Delivered(result.PageCount, result.DurationMs);
+                    _lane.Throughput.Delivered(result.PageCount, result.DurationMs);
                     settled();
                     break;
                 case Settlement.Retried(var category, var message, var dueAt):
                     next = await fetched.ScheduleRetryAsync(category, message, dueAt, DateTimeOffset.UtcNow, takeNext);
                     _promotion.Expect(dueAt);
-                    _throughput.Failed(category, deadLettered: false);
+                    _lane.Throughput.Failed(category, deadLettered: false);
                     break;
                 case Settlement.DeadLettered(var category, var message):
                     next = await fetched.DeadLetterAsync(new DeadLetter
@@ -107,7 +103,7 @@ public sealed class RedisPathWorker : IAsyncDisposable, IWorkerState
                         Attempts = attempt.Number, FileName = fetched.Task.FileName, ObjectKey = fetched.Task.ObjectKey, WorkerId = Id,
                         FailedAt = DateTimeOffset.UtcNow,
                     }, takeNext);
-                    _throughput.Failed(category, deadLettered: true);
+                    _lane.Throughput.Failed(category, deadLettered: true);
                     settled();
                     break;
             }

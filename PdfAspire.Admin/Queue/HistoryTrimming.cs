@@ -4,10 +4,10 @@ using StackExchange.Redis;
 namespace PdfAspire.Admin.Queue;
 
 /// <summary>
-/// Trims task histories past their retention once a minute, so they go even while every worker is scaled to zero
+/// Trims each lane's task histories past their retention once a minute, so they go even while every worker is scaled to zero
 /// (workers trim from their heartbeats; they all take turns, and this is one more).
 /// </summary>
-public sealed partial class HistoryTrimming(TaskRetention retention, ILogger<HistoryTrimming> logger) : BackgroundService
+public sealed partial class HistoryTrimming(QueueLanes lanes, ILogger<HistoryTrimming> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
@@ -18,17 +18,20 @@ public sealed partial class HistoryTrimming(TaskRetention retention, ILogger<His
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
+            foreach (var lane in lanes.All)
             {
-                await retention.TrimAsync(trimmer, Budget);
-            }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
-            {
-                LogFailed(e.Message);
+                try
+                {
+                    await lane.Retention.TrimAsync(trimmer, Budget);
+                }
+                catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                {
+                    LogFailed(lane.Name, e.Message);
+                }
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not trim task histories, will try again in a minute: {Reason}")]
-    private partial void LogFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not trim task histories in lane {Lane}, will try again in a minute: {Reason}")]
+    private partial void LogFailed(string lane, string reason);
 }

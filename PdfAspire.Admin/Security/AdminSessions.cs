@@ -9,7 +9,7 @@ namespace PdfAspire.Admin.Security;
 /// Server-side record of each sign-in. A cookie alone stays valid until it expires, even after its owner signed out;
 /// with the session in Redis, signing out (or an operator deleting the key) ends it on every replica at once.
 /// </summary>
-public sealed class AdminSessions(IConnectionMultiplexer redis, QueueKeys keys)
+public sealed class AdminSessions(IConnectionMultiplexer redis, AdminKeys keys)
 {
     public const string ClaimType = "pdfaspire:session";
 

@@ -35,7 +35,7 @@ public static class SecurityExtensions
         // Cookie and antiforgery keys in Redis: every admin replica accepts the others' cookies, and a restart keeps them.
         builder.Services.AddDataProtection().SetApplicationName("pdfaspire-admin");
         builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IConnectionMultiplexer, QueueKeys>((keyManagement, redis, keys) =>
+            .Configure<IConnectionMultiplexer, AdminKeys>((keyManagement, redis, keys) =>
                 keyManagement.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.AdminDataProtectionKeys));
     }
 }

@@ -23,7 +23,7 @@ public enum SignInResult
 /// another (the operator).
 /// </summary>
 public sealed partial class SignInService(
-    IConnectionMultiplexer redis, QueueKeys keys, AdminSessions sessions, IOptions<AdminOptions> options, ILogger<SignInService> logger)
+    IConnectionMultiplexer redis, AdminKeys keys, AdminSessions sessions, IOptions<AdminOptions> options, ILogger<SignInService> logger)
 {
     public async Task<(SignInResult Result, ClaimsPrincipal? User)> SignInAsync(string? user, string? password, string address)
     {

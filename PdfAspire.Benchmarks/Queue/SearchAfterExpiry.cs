@@ -61,7 +61,9 @@ public static class SearchAfterExpiry
         await fetched.BeginAttemptAsync(DateTimeOffset.UtcNow);
         await fetched.AcknowledgeAsync(QueueLoad.TypicalResult(1), DateTimeOffset.UtcNow);
 
-        var insights = new QueueInsights(system.Redis, keys, TimeProvider.System);
+        var insights = new QueueInsights(system.Redis,
+            new QueueLanes(system.Redis, Options.Create(new QueueOptions { Name = keys.Pending }), Options.Create(new RetentionOptions()), TimeProvider.System),
+            TimeProvider.System);
         var timings = new List<SearchTiming>();
         foreach (var (name, query) in new[] { ("by id", taskId), ("by file-name prefix", "invoice-"), ("by metadata", "tenant=tenant-") })
         {

@@ -49,7 +49,7 @@ public sealed class AdminSecurityTests(AppHostFixture system)
     public async Task RepeatedFailures_LockTheAddressOut_EvenForTheRightPassword()
     {
         await using var admin = await AdminSession.OpenAsync(system);
-        var failures = system.Pipeline.Keys.SignInAttempts("operator", "127.0.0.1");
+        var failures = system.Pipeline.Lanes.AdminKeys.SignInAttempts("operator", "127.0.0.1");
         try
         {
             await admin.GotoAsync("/account/login");

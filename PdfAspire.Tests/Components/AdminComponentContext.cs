@@ -10,6 +10,7 @@ using PdfAspire.Admin.Security;
 using PdfAspire.Admin.Uploads;
 using PdfAspire.Storage;
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -28,15 +29,14 @@ public sealed class AdminComponentContext : BunitContext
 
     public AdminComponentContext(RedisServer redis, string role, long maxUploadBytes = 100L << 20)
     {
-        Keys = new QueueKeys($"queue:component-{Guid.NewGuid():N}");
+        Lanes = QueueParts.Lanes(redis.Connection, $"queue:component-{Guid.NewGuid():N}");
         Redis = redis.Connection.GetDatabase();
-        Queue = new QueueMoves(redis.Connection, Keys, new TaskHistory(redis.Connection, Keys), Options.Create(new RetentionOptions()));
-        Administration = new QueueAdministration(redis.Connection, Keys, new WorkerRegistry(redis.Connection, Keys), TimeProvider.System);
-        Throughput = new ThroughputCounter(redis.Connection, Keys, TimeProvider.System);
+        Administration = QueueParts.Administration(redis.Connection, Lanes);
         Services.AddSingleton<IConnectionMultiplexer>(redis.Connection);
-        Services.AddSingleton(Keys);
+        Services.AddSingleton(Lanes);
+        Services.AddSingleton(Lanes.AdminKeys);
         Services.AddSingleton(Administration);
-        Services.AddSingleton(new QueueInsights(redis.Connection, Keys, TimeProvider.System));
+        Services.AddSingleton(QueueParts.Insights(redis.Connection, Lanes));
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(ServedBuckets.Only(Bucket));
         Services.AddSingleton<QueueMonitor>();
@@ -61,16 +61,18 @@ public sealed class AdminComponentContext : BunitContext
     /// <summary>The bucket the admin (and the worker it checks edits for) serves.</summary>
     public const string Bucket = "pdf-uploads";
 
-    public QueueKeys Keys { get; }
+    public QueueLanes Lanes { get; }
+
+    public QueueKeys Keys => Lanes.Default.Keys;
 
     public IDatabase Redis { get; }
 
-    public QueueMoves Queue { get; }
+    public QueueMoves Queue => Lanes.Default.Moves;
 
     public QueueAdministration Administration { get; }
 
     /// <summary>The per-minute counts a worker keeps and flushes; the helpers below count as a worker does.</summary>
-    public ThroughputCounter Throughput { get; }
+    public ThroughputCounter Throughput => Lanes.Default.Throughput;
 
     public IRenderedComponent<MudDialogProvider> DialogProvider { get; }
 

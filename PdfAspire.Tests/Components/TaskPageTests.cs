@@ -2,6 +2,7 @@ using Bunit;
 using PdfAspire.Admin.Components.Pages.Tasks;
 using PdfAspire.Admin.Security;
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 using TaskPage = PdfAspire.Admin.Components.Pages.Tasks.TaskHistory;
 
@@ -66,7 +67,7 @@ public sealed class TaskPageTests(RedisServer redis) : IClassFixture<RedisServer
         var tenant = $"t{Guid.NewGuid():N}"[..12];
         await context.CompleteTaskAsync($$$"""{"task_id":"{{{tenant}}}-1","object_key":"a.pdf","metadata":{"tenant":"{{{tenant}}}","source":"scanner"}}""", new TaskResult { PageCount = 1 });
         await context.CompleteTaskAsync($$$"""{"task_id":"{{{tenant}}}-2","object_key":"b.pdf","metadata":{"tenant":"other"}}""", new TaskResult { PageCount = 1 });
-        var insights = new QueueInsights(redis.Connection, context.Keys, TimeProvider.System);
+        var insights = QueueParts.Insights(redis.Connection, context.Lanes);
 
         var byTenant = await insights.SearchAsync(new TaskQuery($"tenant={tenant}"));
         Assert.Equal([$"{tenant}-1"], byTenant.Select(t => t.TaskId));

@@ -4,6 +4,7 @@ using PdfAspire.Admin.Components.Pages.Overview;
 using PdfAspire.Admin.Queue;
 using PdfAspire.Admin.Security;
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
 
 namespace PdfAspire.Tests.Components;
@@ -43,7 +44,7 @@ public sealed class ThroughputChartTests(RedisServer redis) : IClassFixture<Redi
     public async Task EveryWindow_FitsItsAxis()
     {
         await using var context = new AdminComponentContext(redis, AdminRoles.Viewer);
-        var insights = new QueueInsights(redis.Connection, context.Keys, TimeProvider.System);
+        var insights = QueueParts.Insights(redis.Connection, context.Lanes);
         foreach (var window in ThroughputWindow.All)
         {
             var minutes = await insights.ThroughputAsync(window.Span);

@@ -8,9 +8,9 @@ using StackExchange.Redis;
 namespace PdfAspire.Tests.Faults;
 
 /// <summary>
-/// A whole pipeline of one fault test's own: redis-server (append-only file on), s3rver and the Go stub as local
-/// processes the test can stop, kill and restart, plus worker processes it starts and kills. It counts where every
-/// task of a batch ended: stored once by ingest, or a dead letter.
+/// A whole pipeline of one fault test's own: redis-server (append-only file on) or a Redis Cluster, s3rver and the Go
+/// stub as local processes the test can stop, kill and restart, plus worker processes it starts and kills, all taking
+/// from the same lanes. It counts where every task of a batch ended: stored once by ingest, or a dead letter.
 /// </summary>
 public sealed class FaultRig : IAsyncDisposable
 {
@@ -25,25 +25,32 @@ public sealed class FaultRig : IAsyncDisposable
 
     private readonly List<WorkerProcess> _workers = [];
 
-    private FaultRig(LocalSystem system)
+    private readonly string _lanes;
+
+    private FaultRig(LocalSystem system, string lanes)
     {
         System = system;
-        Queue = new QueueMoves(system.Redis, Keys, new TaskHistory(system.Redis, Keys), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
-        Administration = new QueueAdministration(system.Redis, Keys, new WorkerRegistry(system.Redis, Keys), TimeProvider.System);
+        _lanes = lanes;
+        Lanes = QueueParts.Lanes(system.Redis, lanes: lanes);
+        Administration = QueueParts.Administration(system.Redis, Lanes);
     }
 
     public LocalSystem System { get; }
-    public QueueKeys Keys { get; } = new(QueueOptions.DefaultName);
-    public QueueMoves Queue { get; }
+    public QueueLanes Lanes { get; }
+    public QueueKeys Keys => Lanes.Default.Keys;
+    public QueueMoves Queue => Lanes.Default.Moves;
     public QueueAdministration Administration { get; }
     public IDatabase Redis => System.Redis.GetDatabase();
 
-    public static async Task<FaultRig> StartAsync(string? redisPassword = null) =>
-        new(await LocalSystem.StartAsync(durableRedis: true, redisPassword));
+    /// <param name="redisPassword">Redis requires this password.</param>
+    /// <param name="clusterMasters">When above 0, a Redis Cluster of that many masters (a replica each) in place of one redis-server.</param>
+    /// <param name="lanes">REDIS_QUEUE_LANES for every worker; empty for the one lane.</param>
+    public static async Task<FaultRig> StartAsync(string? redisPassword = null, int clusterMasters = 0, string lanes = "") =>
+        new(await LocalSystem.StartAsync(durableRedis: true, redisPassword, clusterMasters), lanes);
 
     public async Task<WorkerProcess> StartWorkerAsync(string name, int concurrency = 2, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var merged = new Dictionary<string, string?>(Defaults) { ["WORKER_CONCURRENCY"] = $"{concurrency}" };
+        var merged = new Dictionary<string, string?>(Defaults) { ["WORKER_CONCURRENCY"] = $"{concurrency}", ["REDIS_QUEUE_LANES"] = _lanes };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             merged[key] = value;
@@ -54,10 +61,10 @@ public sealed class FaultRig : IAsyncDisposable
     }
 
     /// <summary>Uploads <paramref name="count"/> distinct one-page PDFs and queues a task for each.</summary>
-    public async Task<IReadOnlyList<string>> SubmitBatchAsync(string prefix, int count)
+    public async Task<IReadOnlyList<string>> SubmitBatchAsync(string prefix, int count, string? lane = null)
     {
         var ids = await UploadBatchAsync(prefix, count);
-        await EnqueueAsync(ids.Select(id => TaskJson(prefix, id)));
+        await EnqueueAsync(ids.Select(id => TaskJson(prefix, id)), lane);
         return ids;
     }
 
@@ -70,8 +77,9 @@ public sealed class FaultRig : IAsyncDisposable
         return ids;
     }
 
-    public Task EnqueueAsync(IEnumerable<string> payloads) =>
-        Redis.ListLeftPushAsync(Keys.Pending, [.. payloads.Select(p => (RedisValue)p)]);
+    /// <summary>Pushes tasks as a producer does: to the lane's pending list (the default lane's unless named).</summary>
+    public Task EnqueueAsync(IEnumerable<string> payloads, string? lane = null) =>
+        Redis.ListLeftPushAsync(lane ?? Keys.Pending, [.. payloads.Select(p => (RedisValue)p)]);
 
     public static string TaskJson(string prefix, string id) => JsonSerializer.Serialize(
         new UploadTask { TaskId = id, ObjectKey = $"{prefix}/{id}.pdf", FileName = $"{id}.pdf" }, TaskQueueJsonContext.Default.UploadTask);
@@ -102,16 +110,22 @@ public sealed class FaultRig : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>Pending, delayed and in-flight entries, all workers' processing lists together.</summary>
+    /// <summary>Pending, delayed and in-flight entries of every lane, all workers' processing lists together.</summary>
     public async Task<long> InQueueAsync()
     {
-        var server = System.Redis.GetServer(System.Redis.GetEndPoints()[0]);
-        long inFlight = 0;
-        await foreach (var key in server.KeysAsync(pattern: Keys.ProcessingPrefix + "*"))
+        long total = 0;
+        foreach (var keys in Lanes.All.Select(l => l.Keys))
         {
-            inFlight += await Redis.ListLengthAsync(key);
+            foreach (var server in System.Redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            {
+                await foreach (var key in server.KeysAsync(pattern: keys.ProcessingPrefix + "*"))
+                {
+                    total += await Redis.ListLengthAsync(key);
+                }
+            }
+            total += await Redis.ListLengthAsync(keys.Pending) + await Redis.SortedSetLengthAsync(keys.Delayed);
         }
-        return await Redis.ListLengthAsync(Keys.Pending) + await Redis.SortedSetLengthAsync(Keys.Delayed) + inFlight;
+        return total;
     }
 
     /// <summary>How many times the tasks so far have waited out an infrastructure outage.</summary>

@@ -5,6 +5,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using PdfAspire.Storage;
 using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
 using StackExchange.Redis;
 
 namespace PdfAspire.Tests.Infrastructure;
@@ -23,17 +24,19 @@ public sealed class PipelineDriver : IDisposable
         _stub = new HttpClient { BaseAddress = system.Endpoint("go-ingest-service", "http") };
         StorageEndpoint = system.Endpoint("minio", "api");
         S3 = StorageExtensions.CreateClient(new StorageOptions { Endpoint = StorageEndpoint.ToString(), AccessId = "S3RVER", AccessKey = "S3RVER" });
-        Queue = new QueueMoves(redis, Keys, new TaskHistory(redis, Keys), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
-        Administration = new QueueAdministration(redis, Keys, new WorkerRegistry(redis, Keys), TimeProvider.System);
+        Lanes = QueueParts.Lanes(redis);
+        Administration = QueueParts.Administration(redis, Lanes);
     }
 
     public Uri StorageEndpoint { get; }
 
     public IAmazonS3 S3 { get; }
 
-    public QueueKeys Keys { get; } = new(QueueOptions.DefaultName);
+    public QueueLanes Lanes { get; }
 
-    public QueueMoves Queue { get; }
+    public QueueKeys Keys => Lanes.Default.Keys;
+
+    public QueueMoves Queue => Lanes.Default.Moves;
 
     public QueueAdministration Administration { get; }
 

@@ -97,9 +97,10 @@ public sealed class QueueRun : IAsyncDisposable
         return ids;
     }
 
-    /// <summary>Every key under the queue's name now (a test's own queue on a test's own server: SCAN is fine here).</summary>
+    /// <summary>Every key of the queue now: the pending list and every key under its hash tag (a test's own queue on a test's own server: SCAN is fine here).</summary>
     public async Task<IReadOnlyList<string>> KeysAsync() =>
-        [.. (await Redis.Server.KeysAsync(pattern: Keys.Pending + "*").ToListAsync()).Select(k => (string)k!).Order(StringComparer.Ordinal)];
+        [.. (await Redis.Server.KeysAsync(pattern: Keys.Tag + "*").ToListAsync()).Concat(await Redis.Server.KeysAsync(pattern: Keys.Pending).ToListAsync())
+            .Select(k => (string)k!).Order(StringComparer.Ordinal)];
 
     public async ValueTask DisposeAsync()
     {

@@ -32,7 +32,7 @@ public sealed class RetentionTests(RedisServer redis) : IClassFixture<RedisServe
             Assert.False(await run.Db.KeyExistsAsync(run.Keys.Task(id)), $"{id}'s record is still there");
         }
         // The admin still shows each letter, from the letter itself.
-        var details = await new QueueInsights(redis.Connection, run.Keys, TimeProvider.System).TaskAsync(dead[0]);
+        var details = await QueueParts.Insights(redis.Connection, QueueParts.Lanes(redis.Connection, run.Keys.Pending)).TaskAsync(dead[0]);
         Assert.Equal("corrupt", details!.DeadLetter!.Category);
     }
 
@@ -86,7 +86,7 @@ public sealed class RetentionTests(RedisServer redis) : IClassFixture<RedisServe
         await run.Db.ListLeftPushAsync(run.Keys.Pending, QueueRun.TaskJson(Needle, "invoice-needle.pdf", "tenant-needle"));
         await Eventually.TrueAsync(async () => (string?)await run.Db.HashGetAsync(run.Keys.Task(Needle), TaskRecordFields.Status) == TaskStatuses.Done,
             Patience, "the new task to be delivered");
-        var insights = new QueueInsights(redis.Connection, run.Keys, TimeProvider.System);
+        var insights = QueueParts.Insights(redis.Connection, QueueParts.Lanes(redis.Connection, run.Keys.Pending));
 
         foreach (var search in new[] { Needle, "invoice-", "INVOICE-NEE", "tenant=tenant-", "tenant-needle" })
         {

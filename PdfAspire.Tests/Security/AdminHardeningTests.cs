@@ -133,7 +133,7 @@ public sealed class AdminHardeningTests(AppHostFixture system) : IAsyncLifetime
     {
         foreach (var account in new[] { "operator", "viewer", "unknown" })
         {
-            await system.Redis.KeyDeleteAsync(system.Pipeline.Keys.SignInAttempts(account, Address));
+            await system.Redis.KeyDeleteAsync(system.Pipeline.Lanes.AdminKeys.SignInAttempts(account, Address));
         }
     }
 }

@@ -50,12 +50,10 @@ public static class ProcessingExtensions
         services.AddSingleton<TaskProcessor>();
         services.AddSingleton<BlockingRedisConnection>();
 
-        // The consumer writes its state here; the lease keeper and the health check only read it. The housekeeping sets
-        // the pause switch and learns of retries' due times, which the consumer and the processor only read or report.
+        // The consumer writes its state here; the lease keeper and the health check only read it. Each lane's housekeeping
+        // sets its pause switch and learns of its retries' due times, which the consumer and the processor only read or report.
         services.AddSingleton<ConsumerStatus>();
-        services.AddSingleton<PauseSwitch>();
-        services.AddSingleton<RetryPromotion>();
-        services.AddSingleton<WorkerHousekeeping>();
+        services.AddSingleton<WorkerLanes>();
 
         // Hosted services stop in reverse order: the consumer drains first, while the lease keeper still renews.
         services.AddHostedService<LeaseKeeper>();

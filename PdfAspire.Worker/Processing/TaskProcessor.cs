@@ -4,6 +4,7 @@ using PdfAspire.Ingest.V1;
 using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Ingest;
+using PdfAspire.Worker.Queue;
 using PdfAspire.Worker.Storage;
 using PdfAspire.Worker.Telemetry;
 using StackExchange.Redis;
@@ -25,8 +26,7 @@ public sealed partial class TaskProcessor(
     IOptions<ProcessingOptions> options,
     ServedBuckets buckets,
     OutcomeWriter outcomes,
-    ThroughputCounter throughput,
-    RetryPromotion promotion,
+    WorkerLanes lanes,
     TimeProvider clock,
     ILogger<TaskProcessor> logger)
 {
@@ -76,8 +76,8 @@ public sealed partial class TaskProcessor(
             // Ingest has the result now: the acknowledgement must be written, however long Redis takes to come back.
             var next = await outcomes.WriteAsync("acknowledged", task.TaskId,
                 () => fetched.AcknowledgeAsync(summary, clock.GetUtcNow(), takeNext()), abort);
-            metrics.RecordProcessed(duration, processed.Pdf.PageCount);
-            throughput.Delivered(processed.Pdf.PageCount, (long)duration.TotalMilliseconds);
+            metrics.RecordProcessed(fetched.Lane, duration, processed.Pdf.PageCount);
+            lanes[fetched.Lane].Lane.Throughput.Delivered(processed.Pdf.PageCount, (long)duration.TotalMilliseconds);
             LogProcessed(task.ObjectKey, processed.Pdf.PageCount, processed.Pdf.FailedPages, attempt.Number, duration.TotalMilliseconds);
             return next;
         }
@@ -127,8 +127,8 @@ public sealed partial class TaskProcessor(
         var dueAt = retries.NextAttemptAt(retryNumber);
         var next = await outcomes.WriteAsync("retry scheduled", task.TaskId,
             () => fetched.ScheduleRetryAsync(category, failure.Message, dueAt, clock.GetUtcNow(), takeNext()), abort);
-        promotion.Expect(dueAt);
-        Count(category, deadLettered: false);
+        lanes[fetched.Lane].Promotion.Expect(dueAt);
+        Count(fetched, category, deadLettered: false);
         LogRetry(task.ObjectKey, category.WireName(), failure.Message, dueAt);
         return next;
     }
@@ -151,7 +151,7 @@ public sealed partial class TaskProcessor(
             FailedAt = clock.GetUtcNow(),
         };
         var next = await outcomes.WriteAsync("dead letter", task.TaskId, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
-        Count(category, deadLettered: true);
+        Count(fetched, category, deadLettered: true);
         LogDeadLetter(task.ObjectKey, category.WireName(), message, attempt.Number);
         return next;
     }
@@ -160,37 +160,24 @@ public sealed partial class TaskProcessor(
     /// A payload over the size limit is a malformed task too, but its letter keeps only its beginning: storing it whole
     /// would let one producer's mistake double its weight in Redis and in every admin page that lists dead letters.
     /// </summary>
-    public async Task<FetchedTask?> RejectOversizedAsync(FetchedTask fetched, Func<bool> takeNext, CancellationToken abort)
-    {
-        var now = clock.GetUtcNow();
-        var id = fetched.MalformedId;
-        var error = $"task is {fetched.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)";
-        var letter = new DeadLetter
-        {
-            TaskId = id,
-            Payload = fetched.Prefix(KeptPrefixBytes),
-            PayloadBytes = fetched.Length,
-            Category = FailureCategory.MalformedTask.WireName(),
-            Message = error,
-            Attempts = 1,
-            WorkerId = worker.Id,
-            FirstAttemptAt = now,
-            FailedAt = now,
-        };
-        var next = await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
-        Count(FailureCategory.MalformedTask, deadLettered: true);
-        LogMalformed(id, error);
-        return next;
-    }
+    public Task<FetchedTask?> RejectOversizedAsync(FetchedTask fetched, Func<bool> takeNext, CancellationToken abort) =>
+        DeadLetterMalformedAsync(fetched, fetched.Prefix(KeptPrefixBytes), fetched.Length,
+            $"task is {fetched.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)",
+            clock.GetUtcNow(), takeNext, abort);
 
-    private async Task<FetchedTask?> DeadLetterMalformedAsync(FetchedTask fetched, string error, DateTimeOffset now, Func<bool> takeNext, CancellationToken abort)
+    private Task<FetchedTask?> DeadLetterMalformedAsync(FetchedTask fetched, string error, DateTimeOffset now, Func<bool> takeNext, CancellationToken abort) =>
+        DeadLetterMalformedAsync(fetched, fetched.Payload, payloadBytes: null, error, now, takeNext, abort);
+
+    /// <summary>A payload that is not a valid task: no task id can be trusted, so the letter is keyed by the payload's hash and one bad payload is one letter.</summary>
+    private async Task<FetchedTask?> DeadLetterMalformedAsync(FetchedTask fetched, string keptPayload, long? payloadBytes, string error, DateTimeOffset now,
+        Func<bool> takeNext, CancellationToken abort)
     {
-        // No task id can be trusted: the letter is keyed by the payload's hash, so the same bad payload is one letter.
         var id = fetched.MalformedId;
         var letter = new DeadLetter
         {
             TaskId = id,
-            Payload = fetched.Payload,
+            Payload = keptPayload,
+            PayloadBytes = payloadBytes,
             Category = FailureCategory.MalformedTask.WireName(),
             Message = error,
             Attempts = 1,
@@ -199,16 +186,16 @@ public sealed partial class TaskProcessor(
             FailedAt = now,
         };
         var next = await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
-        Count(FailureCategory.MalformedTask, deadLettered: true);
+        Count(fetched, FailureCategory.MalformedTask, deadLettered: true);
         LogMalformed(id, error);
         return next;
     }
 
     /// <summary>A failed attempt, in the worker's metrics and in the per-minute counts the admin charts.</summary>
-    private void Count(FailureCategory category, bool deadLettered)
+    private void Count(FetchedTask fetched, FailureCategory category, bool deadLettered)
     {
-        metrics.RecordFailure(category, deadLettered);
-        throughput.Failed(category, deadLettered);
+        metrics.RecordFailure(fetched.Lane, category, deadLettered);
+        lanes[fetched.Lane].Lane.Throughput.Failed(category, deadLettered);
     }
 
     private SubmitResultRequest BuildRequest(ValidTask task, TaskAttempt attempt, ProcessedDocument processed, DateTimeOffset startedAt)

@@ -15,6 +15,8 @@ public sealed class ConsumerHealthCheck(ConsumerStatus consumer, OutcomeWriter o
                 $"{waiting.Outcomes} finished task(s) waiting for Redis to take their outcome: {waiting.Reason}")
             : consumer.State switch
         {
+            ConsumerState.Consuming when consumer.StoppedLanes.Count > 0 =>
+                HealthCheckResult.Healthy($"consuming; paused by an operator: {string.Join(", ", consumer.StoppedLanes)}"),
             ConsumerState.Consuming => HealthCheckResult.Healthy("consuming"),
             ConsumerState.Paused => HealthCheckResult.Healthy("paused by an operator"),
             ConsumerState.Draining => HealthCheckResult.Degraded("draining for shutdown"),

@@ -9,22 +9,25 @@ namespace PdfAspire.Worker.Queue;
 /// </summary>
 public sealed class ConsumerStatus
 {
-    /// <summary>The payloads being processed, with how many copies of each (producers may repeat one).</summary>
-    private readonly ConcurrentDictionary<string, int> _holding = new(StringComparer.Ordinal);
+    /// <summary>The payloads being processed, by lane, with how many copies of each (producers may repeat one).</summary>
+    private readonly ConcurrentDictionary<(string Lane, string Payload), int> _holding = new();
 
     public ConsumerState State { get; set; } = ConsumerState.Starting;
 
-    public void Hold(string payload) => _holding.AddOrUpdate(payload, 1, (_, copies) => copies + 1);
+    /// <summary>The lanes the consumer stopped taking from at its last take, because an operator paused them.</summary>
+    public IReadOnlySet<string> StoppedLanes { get; set; } = new HashSet<string>();
 
-    public void Release(string payload)
+    public void Hold(string lane, string payload) => _holding.AddOrUpdate((lane, payload), 1, (_, copies) => copies + 1);
+
+    public void Release(string lane, string payload)
     {
-        _holding.AddOrUpdate(payload, 0, (_, copies) => copies - 1);
-        _holding.TryRemove(new KeyValuePair<string, int>(payload, 0));
+        _holding.AddOrUpdate((lane, payload), 0, (_, copies) => copies - 1);
+        _holding.TryRemove(new KeyValuePair<(string, string), int>((lane, payload), 0));
     }
 
-    /// <summary>How many copies of <paramref name="payload"/> this worker is processing now.</summary>
-    public int Holds(string payload) => _holding.GetValueOrDefault(payload);
+    /// <summary>How many copies of <paramref name="payload"/> from <paramref name="lane"/> this worker is processing now.</summary>
+    public int Holds(string lane, string payload) => _holding.GetValueOrDefault((lane, payload));
 
-    /// <summary>How many payloads this worker is processing now, copies counted.</summary>
-    public int HeldCount => _holding.Values.Sum();
+    /// <summary>How many payloads of <paramref name="lane"/> this worker is processing now, copies counted.</summary>
+    public int HeldCount(string lane) => _holding.Where(h => h.Key.Lane == lane).Sum(h => h.Value);
 }

@@ -8,12 +8,12 @@ using StackExchange.Redis;
 namespace PdfAspire.Worker.Queue;
 
 /// <summary>
-/// Runs the worker's <see cref="WorkerHousekeeping"/> once a second — lease, pause, retries, reaping, strays,
-/// retention, outcome counts — telling it what this process is doing, and keeps the backlog gauge current. It keeps
-/// the lease alive while the consumer drains after SIGTERM.
+/// Runs the worker's <see cref="WorkerHousekeeping"/> in each lane once a second — lease, pause, retries, reaping,
+/// strays, retention, outcome counts — telling it what this process is doing, and keeps the backlog gauges current.
+/// It keeps the leases alive while the consumer drains after SIGTERM.
 /// </summary>
 public sealed partial class LeaseKeeper(
-    WorkerHousekeeping housekeeping,
+    WorkerLanes lanes,
     ConsumerStatus consumer,
     WorkerIdentity worker,
     WorkerMetrics metrics,
@@ -25,7 +25,10 @@ public sealed partial class LeaseKeeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await housekeeping.ListenForPauseAsync();
+        foreach (var lane in lanes.All)
+        {
+            await lane.Housekeeping.ListenForPauseAsync();
+        }
         using var timer = new PeriodicTimer(Tick, clock);
         do
         {
@@ -34,25 +37,28 @@ public sealed partial class LeaseKeeper(
             {
                 continue;
             }
-            try
+            foreach (var lane in lanes.All)
             {
-                await housekeeping.TickAsync(this, options.Value.LeaseTimeout);
-                metrics.SetQueueLength(housekeeping.PendingLength);
-            }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
-            {
-                LogFailed(e.Message);
+                try
+                {
+                    await lane.Housekeeping.TickAsync(this, options.Value.LeaseTimeout);
+                    metrics.SetQueueLength(lane.Name, lane.Housekeeping.PendingLength);
+                }
+                catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                {
+                    LogFailed(lane.Name, e.Message);
+                }
             }
         }
         while (await WaitAsync(timer, stoppingToken));
     }
 
-    public WorkerInfo Describe() => new(worker.Id, Environment.MachineName, options.Value.Concurrency, metrics.InFlight, worker.StartedAt,
-        consumer.State == ConsumerState.Paused);
+    public WorkerInfo Describe(QueueLane lane) => new(worker.Id, Environment.MachineName, options.Value.Concurrency, metrics.InFlight,
+        worker.StartedAt, consumer.State == ConsumerState.Paused || consumer.StoppedLanes.Contains(lane.Name));
 
-    public int HeldCount => consumer.HeldCount;
+    public int HeldCount(QueueLane lane) => consumer.HeldCount(lane.Name);
 
-    public int Holds(string payload) => consumer.Holds(payload);
+    public int Holds(QueueLane lane, string payload) => consumer.Holds(lane.Name, payload);
 
     /// <summary>Keeps the lease alive while the consumer drains after SIGTERM; stops when the host stops this service.</summary>
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
@@ -67,6 +73,6 @@ public sealed partial class LeaseKeeper(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Housekeeping failed, will retry: {Reason}")]
-    private partial void LogFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Housekeeping in lane {Lane} failed, will retry: {Reason}")]
+    private partial void LogFailed(string lane, string reason);
 }

@@ -9,18 +9,17 @@ using StackExchange.Redis;
 namespace PdfAspire.Worker.Queue;
 
 /// <summary>
-/// Takes tasks from the pending list into this worker's processing list (BLMOVE, the reliable-list pattern) as
-/// long as a concurrency slot is free, and hands each to the <see cref="TaskProcessor"/>. A slot keeps going while
-/// work waits: each task's outcome takes the next one in the same Redis step, and only a slot that found the queue
-/// empty comes back here to wait. On SIGTERM it stops taking, lets in-flight tasks finish within the grace period,
-/// and returns the rest to pending.
+/// Takes tasks from the lanes' pending lists into this worker's processing lists (LMOVE/BLMOVE, the reliable-list
+/// pattern) as long as a concurrency slot is free, and hands each to the <see cref="TaskProcessor"/>. Each take tries
+/// the lanes in order (priority, or a weighted draw) and waits on the first one only when all are empty, so an idle
+/// worker makes one blocking call a second. A slot keeps going while work waits: a task's outcome takes the next one
+/// from the same lane in the same Redis step when that lane comes first in the order anyway, and otherwise the slot
+/// comes back here. On SIGTERM it stops taking, lets in-flight tasks finish within the grace period, and returns the
+/// rest to pending.
 /// </summary>
 public sealed partial class QueueConsumer(
-    QueueMoves queue,
-    WorkerRegistry registry,
+    WorkerLanes lanes,
     ConsumerStatus status,
-    PauseSwitch pause,
-    WorkerHousekeeping housekeeping,
     BlockingRedisConnection blocking,
     TaskProcessor processor,
     WorkerIdentity worker,
@@ -50,8 +49,8 @@ public sealed partial class QueueConsumer(
         try
         {
             var connection = await blocking.GetDatabaseAsync();
-            // Until the first heartbeat, no reaper would know this worker's processing list if it died.
-            await housekeeping.LeaseHeld.Task.WaitAsync(stoppingToken);
+            // Until the first heartbeats, no reaper would know this worker's processing lists if it died.
+            await lanes.LeaseHeld.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
@@ -75,25 +74,41 @@ public sealed partial class QueueConsumer(
     {
         try
         {
-            // Checked before every take, and never while a BLMOVE is waiting: once this worker reports Paused it
-            // cannot take another task until the pause is lifted. The switch is in memory: waiting costs Redis nothing.
-            if (pause.IsPaused)
+            // Checked before every take, and never while a BLMOVE is waiting: once this worker reports a lane Paused it
+            // cannot take another task from it until the pause is lifted. The switches are in memory: a paused or idle
+            // worker asks Redis nothing to find out.
+            var order = lanes.TakeOrder();
+            status.StoppedLanes = lanes.All.Where(l => l.Pause.IsPaused).Select(l => l.Name).ToHashSet();
+            if (order.Count == 0)
             {
                 if (State != ConsumerState.Paused)
                 {
                     LogPaused();
                 }
                 State = ConsumerState.Paused;
-                await pause.WaitForResumeAsync(TakeWait, stoppingToken);
+                await Task.WhenAny(lanes.All.Select(l => l.Pause.WaitForResumeAsync(TakeWait, stoppingToken)));
+                stoppingToken.ThrowIfCancellationRequested();
                 return null;
             }
             if (State == ConsumerState.Paused)
             {
-                // Leaving the pause: from the BLMOVE below on, this worker can take a task, so it must stop reporting
-                // Paused now, not once the BLMOVE returns (a pause set meanwhile would otherwise read as already seen).
+                // Leaving the pause: from the take below on, this worker can take a task, so it must stop reporting
+                // Paused now, not once the take returns (a pause set meanwhile would otherwise read as already seen).
                 State = ConsumerState.Consuming;
             }
-            var taken = await queue.TakeAsync(connection, worker.Id, TakeWait);
+            if (order.Count > 1)
+            {
+                foreach (var lane in order)
+                {
+                    if (await lane.Lane.Moves.TryTakeAsync(worker.Id) is { } next)
+                    {
+                        State = ConsumerState.Consuming;
+                        return next;
+                    }
+                }
+            }
+            // Every lane is empty: wait on the first for a second.
+            var taken = await order[0].Lane.Moves.TakeAsync(connection, worker.Id, TakeWait);
             State = ConsumerState.Consuming;
             return taken;
         }
@@ -144,14 +159,14 @@ public sealed partial class QueueConsumer(
         var held = fetched.IsOversized ? null : fetched.Payload;
         if (held is not null)
         {
-            status.Hold(held);
+            status.Hold(fetched.Lane, held);
         }
         try
         {
             await Task.Yield();
             return held is null
-                ? await processor.RejectOversizedAsync(fetched, TakesNext, _abortInFlight.Token)
-                : await processor.ProcessAsync(fetched, TakesNext, _abortInFlight.Token);
+                ? await processor.RejectOversizedAsync(fetched, () => TakesNext(fetched), _abortInFlight.Token)
+                : await processor.ProcessAsync(fetched, () => TakesNext(fetched), _abortInFlight.Token);
         }
         catch (Exception e)
         {
@@ -164,14 +179,18 @@ public sealed partial class QueueConsumer(
         {
             if (held is not null)
             {
-                status.Release(held);
+                status.Release(fetched.Lane, held);
             }
             metrics.TaskEnded();
         }
     }
 
-    /// <summary>Whether a finishing task's outcome should take the next one: not once stopping, while paused, or while Redis is in trouble.</summary>
-    private bool TakesNext() => !_stopping.IsCancellationRequested && !pause.IsPaused && State == ConsumerState.Consuming;
+    /// <summary>
+    /// Whether a finishing task's outcome should take the next one from its own lane: not once stopping, while Redis is
+    /// in trouble, or when that lane would not come first in the next take (paused, or a higher-priority lane first).
+    /// </summary>
+    private bool TakesNext(FetchedTask finishing) =>
+        !_stopping.IsCancellationRequested && State == ConsumerState.Consuming && lanes.TakeOrder() is [var first, ..] && first.Name == finishing.Lane;
 
     private void Track(Task work)
     {
@@ -194,7 +213,11 @@ public sealed partial class QueueConsumer(
         var finished = running.Count(t => t.IsCompleted);
         try
         {
-            var returned = await registry.ReleaseAsync(worker.Id);
+            var returned = 0;
+            foreach (var lane in lanes.All)
+            {
+                returned += await lane.Lane.Registry.ReleaseAsync(worker.Id);
+            }
             LogDrained(finished, running.Length - finished, returned);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)

@@ -8,7 +8,8 @@ namespace PdfAspire.Worker.Telemetry;
 /// The operations guide's metrics (docs/guide.md). The Prometheus exporter adds the unit and <c>_total</c> suffixes, so these export
 /// as pdf_tasks_processed_total, pdf_tasks_failed_total{category,outcome}, pdf_processing_duration_seconds,
 /// pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight, pdf_extractor_exits_total{reason} and
-/// pdf_ingest_request_duration_seconds{status}.
+/// pdf_ingest_request_duration_seconds{status}. The task and queue series carry a <c>queue</c> label with the lane's
+/// pending list (<c>REDIS_QUEUE_LANES</c>), so a dashboard sums them or shows each lane.
 /// </summary>
 public sealed class WorkerMetrics
 {
@@ -20,11 +21,12 @@ public sealed class WorkerMetrics
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _ingestDuration;
     private readonly Counter<long> _extractorExits;
-    private long _queueLength;
+    private readonly Dictionary<string, QueueLength> _queueLengths;
     private int _inFlight;
 
-    public WorkerMetrics(IMeterFactory meters)
+    public WorkerMetrics(IMeterFactory meters, QueueLanes lanes)
     {
+        _queueLengths = lanes.All.ToDictionary(l => l.Name, _ => new QueueLength(), StringComparer.Ordinal);
         var meter = meters.Create(PdfAspireTelemetry.Name);
         _processed = meter.CreateCounter<long>("pdf_tasks_processed", description: "Tasks whose result ingest confirmed.");
         _pages = meter.CreateCounter<long>("pdf_pages_processed", description: "Pages extracted in confirmed tasks.");
@@ -38,8 +40,9 @@ public sealed class WorkerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _extractorExits = meter.CreateCounter<long>("pdf_extractor_exits",
             description: "Extractor processes that a document ended, by reason (crash, deadline, memory).");
-        meter.CreateObservableGauge("pdf_queue_length", () => Interlocked.Read(ref _queueLength),
-            description: "Tasks waiting in the pending list, as last read by this worker.");
+        meter.CreateObservableGauge("pdf_queue_length",
+            () => _queueLengths.Select(l => new Measurement<long>(l.Value.Read(), Lane(l.Key))),
+            description: "Tasks waiting in each lane's pending list, as last read by this worker.");
         meter.CreateObservableGauge("pdf_tasks_in_flight", () => Volatile.Read(ref _inFlight),
             description: "Tasks this worker is processing now.");
     }
@@ -52,42 +55,57 @@ public sealed class WorkerMetrics
     /// </summary>
     public void StartSeriesAtZero()
     {
-        _processed.Add(0);
+        foreach (var lane in _queueLengths.Keys)
+        {
+            _processed.Add(0, Lane(lane));
+            foreach (var category in FailureCategories.All)
+            {
+                RecordFailures(lane, category, deadLettered: false, count: 0);
+                RecordFailures(lane, category, deadLettered: true, count: 0);
+            }
+        }
         _pages.Add(0);
         foreach (var reason in Enum.GetValues<ExtractorExit>())
         {
             RecordExtractorExit(reason, 0);
         }
-        foreach (var category in FailureCategories.All)
-        {
-            RecordFailures(category, deadLettered: false, count: 0);
-            RecordFailures(category, deadLettered: true, count: 0);
-        }
     }
 
-    public void SetQueueLength(long length) => Interlocked.Exchange(ref _queueLength, length);
+    public void SetQueueLength(string lane, long length) => _queueLengths[lane].Set(length);
 
     public void TaskStarted() => Interlocked.Increment(ref _inFlight);
 
     public void TaskEnded() => Interlocked.Decrement(ref _inFlight);
 
-    public void RecordProcessed(TimeSpan duration, int pages)
+    public void RecordProcessed(string lane, TimeSpan duration, int pages)
     {
-        _processed.Add(1);
+        _processed.Add(1, Lane(lane));
         _pages.Add(pages);
-        _duration.Record(duration.TotalSeconds);
+        _duration.Record(duration.TotalSeconds, Lane(lane));
     }
 
-    public void RecordFailure(FailureCategory category, bool deadLettered) => RecordFailures(category, deadLettered, 1);
+    public void RecordFailure(string lane, FailureCategory category, bool deadLettered) => RecordFailures(lane, category, deadLettered, 1);
 
-    private void RecordFailures(FailureCategory category, bool deadLettered, long count) =>
-        _failed.Add(count, new("category", category.WireName()), new("outcome", deadLettered ? "dead_letter" : "retry"));
+    private void RecordFailures(string lane, FailureCategory category, bool deadLettered, long count) =>
+        _failed.Add(count, Lane(lane), new("category", category.WireName()), new("outcome", deadLettered ? "dead_letter" : "retry"));
+
+    private static KeyValuePair<string, object?> Lane(string lane) => new("queue", lane);
 
     public void RecordExtractorExit(ExtractorExit reason, long count = 1) =>
         _extractorExits.Add(count, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
 
     public void RecordIngestCall(TimeSpan duration, StatusCode status) =>
         _ingestDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status.ToString()));
+}
+
+/// <summary>One lane's pending length as last read: written by the heartbeat, read by the exporter.</summary>
+internal sealed class QueueLength
+{
+    private long _value;
+
+    public long Read() => Interlocked.Read(ref _value);
+
+    public void Set(long value) => Interlocked.Exchange(ref _value, value);
 }
 
 /// <summary>Why the worker lost an extractor process.</summary>
