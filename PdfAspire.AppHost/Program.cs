@@ -7,7 +7,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 var mode = builder.SelectRunMode();
 var paths = LocalPaths.From(builder);
 
-// Infrastructure: containers when a container engine answers (and always when publishing), local processes otherwise.
+// Infrastructure: containers when a container engine answers (and always when publishing), local processes otherwise;
+// the user's own Redis instead of ours when REDIS_CONNECTION names one.
 var redis = builder.AddQueueStore("redis", mode, paths);
 var minio = builder.AddObjectStore("minio", mode, paths);
 var ingest = builder.AddIngestService("go-ingest-service", mode, paths);
@@ -21,7 +22,7 @@ var worker = builder.AddProject<Projects.PdfAspire_Worker>("pdf-processor-worker
     .WithObjectStore(minio)
     .WithEnvironment("GO_GRPC_INGEST_ADDR", ingest.GetEndpoint(IngestServiceExtensions.GrpcEndpoint)).WaitThroughRestarts(ingest)
     .WithHttpHealthCheck("/health", endpointName: WorkerResource.MetricsEndpoint)
-    .WithRetentionSettings(builder.Configuration)
+    .WithQueueSettings(builder.Configuration)
     .WithSettingsFrom(builder.Configuration, "Worker");
 
 // Apps
@@ -34,7 +35,7 @@ var admin = builder.AddProject<Projects.PdfAspire_Admin>("pdf-admin", launchProf
     .WithAdminAccounts()
     .WithQueueStore(redis)
     .WithObjectStore(minio)
-    .WithRetentionSettings(builder.Configuration)
+    .WithQueueSettings(builder.Configuration)
     .WithHttpHealthCheck("/health")
     .WithParentRelationship(worker);
 

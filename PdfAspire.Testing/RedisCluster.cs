@@ -16,16 +16,19 @@ public sealed class RedisCluster : IAsyncDisposable
     public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string _state = Directory.CreateTempSubdirectory("pdfaspire-cluster-").FullName;
+    private readonly string? _password;
 
-    private RedisCluster(int nodes)
+    private RedisCluster(int nodes, string? password)
     {
+        _password = password;
         Nodes = [.. Enumerable.Range(0, nodes).Select(i =>
         {
             var port = LoopbackPort.Free();
             var directory = Directory.CreateDirectory(Path.Combine(_state, $"node-{i}")).FullName;
             return new ClusterNode(port, new InfrastructureProcess($"redis-{port}", LocalCommands.RedisServer,
             [
-                .. LocalCommands.RedisServerArgs(LocalSystem.Text(port), directory, durable: false).Select(a => (string)a),
+                .. LocalCommands.RedisServerArgs(LocalSystem.Text(port), directory, durable: false, password).Select(a => (string)a),
+                .. (password is null ? Array.Empty<string>() : ["--masterauth", password]),
                 "--dir", directory, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", LocalSystem.Text((int)NodeTimeout.TotalMilliseconds),
             ]));
@@ -37,19 +40,21 @@ public sealed class RedisCluster : IAsyncDisposable
     /// <summary>A client of the whole cluster (admin commands allowed: the cluster is the caller's own).</summary>
     public ConnectionMultiplexer Redis { get; private set; } = null!;
 
-    /// <summary>Every node, as a StackExchange.Redis configuration string: what a worker is given.</summary>
-    public string ConfigurationString => string.Join(',', Nodes.Select(n => n.Endpoint));
+    /// <summary>Every node (and the password, if any), as a StackExchange.Redis configuration string: what a worker is given.</summary>
+    public string ConfigurationString => string.Join(',', Nodes.Select(n => n.Endpoint)) + (_password is null ? "" : $",password={_password}");
 
     /// <summary>Starts <paramref name="masters"/> masters and as many replicas, and waits until the cluster serves every slot.</summary>
-    public static async Task<RedisCluster> StartAsync(int masters = 3)
+    /// <param name="masters">How many masters (each gets a replica).</param>
+    /// <param name="password">Every node requires it (requirepass), and replicas use it with their masters.</param>
+    public static async Task<RedisCluster> StartAsync(int masters = 3, string? password = null)
     {
-        var cluster = new RedisCluster(masters * 2);
+        var cluster = new RedisCluster(masters * 2, password);
         foreach (var node in cluster.Nodes)
         {
             node.Process.Start();
         }
-        await LocalSystem.UntilAsync(() => Task.FromResult(cluster.Nodes.All(n => RedisCli(n.Port, "ping").Output.Trim() == "PONG")), "the cluster's nodes");
-        var create = RedisCli(cluster.Nodes[0].Port, ["--cluster", "create", .. cluster.Nodes.Select(n => n.Endpoint), "--cluster-replicas", "1", "--cluster-yes"]);
+        await LocalSystem.UntilAsync(() => Task.FromResult(cluster.Nodes.All(n => cluster.RedisCli(n.Port, "ping").Output.Trim() == "PONG")), "the cluster's nodes");
+        var create = cluster.RedisCli(cluster.Nodes[0].Port, ["--cluster", "create", .. cluster.Nodes.Select(n => n.Endpoint), "--cluster-replicas", "1", "--cluster-yes"]);
         if (create.ExitCode != 0)
         {
             throw new InvalidOperationException($"redis-cli --cluster create failed:\n{create.Output}");
@@ -96,7 +101,7 @@ public sealed class RedisCluster : IAsyncDisposable
     }
 
     /// <summary>Which node serves <paramref name="slot"/>, as the node on <paramref name="port"/> sees it ("host:port").</summary>
-    private static string MasterOf(int port, int slot)
+    private string MasterOf(int port, int slot)
     {
         foreach (var line in RedisCli(port, "cluster", "nodes").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -118,13 +123,18 @@ public sealed class RedisCluster : IAsyncDisposable
         return "";
     }
 
-    private static (int ExitCode, string Output) RedisCli(int port, params string[] args)
+    private (int ExitCode, string Output) RedisCli(int port, params string[] args)
     {
         var start = new ProcessStartInfo("redis-cli", ["-h", LocalCommands.Loopback, "-p", LocalSystem.Text(port), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (_password is not null)
+        {
+            // From the environment, not the command line, where any process could read it.
+            start.Environment["REDISCLI_AUTH"] = _password;
+        }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

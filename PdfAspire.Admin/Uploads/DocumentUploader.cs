@@ -32,7 +32,9 @@ public sealed partial class DocumentUploader(
         _ => null,
     };
 
-    public async Task<UploadOutcome> UploadAsync(string fileName, long size, Stream content, string queuedBy, IProgress<double> progress, CancellationToken ct)
+    /// <summary>Stores the PDF and queues its task into <paramref name="lane"/> (the default lane when null).</summary>
+    public async Task<UploadOutcome> UploadAsync(string fileName, long size, Stream content, string queuedBy, IProgress<double> progress, CancellationToken ct,
+        string? lane = null)
     {
         if (RefusalBeforeReading(fileName, size) is { } refusal)
         {
@@ -77,7 +79,7 @@ public sealed partial class DocumentUploader(
             FileName = TaskFieldRules.CleanFileName(fileName) is { Length: > 0 } clean ? clean : SafeName(fileName),
             SubmittedAt = now,
             Traceparent = Activity.Current?.Id,
-        }, queuedBy);
+        }, queuedBy, lane);
         return new UploadOutcome(fileName, true, $"{fileName} queued.", taskId);
     }
 

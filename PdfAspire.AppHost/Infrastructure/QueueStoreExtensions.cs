@@ -5,10 +5,37 @@ namespace PdfAspire.AppHost.Infrastructure;
 
 public static class QueueStoreExtensions
 {
-    /// <summary>The Redis that holds the task queue: Aspire's Redis container, or Debian's redis-server locally.</summary>
+    /// <summary>The setting that names a Redis the user already runs, as a StackExchange.Redis configuration string.</summary>
+    public const string ExternalRedisSetting = "REDIS_CONNECTION";
+
+    /// <summary>
+    /// The Redis that holds the task queue: the user's own when <c>REDIS_CONNECTION</c> names one (a run only: a
+    /// publish always describes the in-cluster Redis, which deploy/k8s's external-redis component replaces), else
+    /// Aspire's Redis container, or Debian's redis-server locally.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddQueueStore(
         this IDistributedApplicationBuilder builder, string name, RunMode mode, LocalPaths paths) =>
-        mode == RunMode.Containers ? builder.AddContainerRedis(name) : builder.AddLocalRedis(name, paths);
+        builder.ExternalRedis() is { } external ? builder.AddExternalRedis(name, external)
+        : mode == RunMode.Containers ? builder.AddContainerRedis(name)
+        : builder.AddLocalRedis(name, paths);
+
+    /// <summary>The user's own Redis (REDIS_CONNECTION) when this is a run and one is named.</summary>
+    public static string? ExternalRedis(this IDistributedApplicationBuilder builder) =>
+        builder.ExecutionContext.IsRunMode && builder.Configuration[ExternalRedisSetting] is { Length: > 0 } external ? external.Trim() : null;
+
+    /// <summary>
+    /// A Redis the user runs: one node, every node of a cluster, a password, TLS, as StackExchange.Redis reads them. It
+    /// is a secret parameter (it may hold the password); the services get it as their connection string, and nothing
+    /// waits for it beyond answering PING.
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString> AddExternalRedis(this IDistributedApplicationBuilder builder, string name, string configuration)
+    {
+        var parameter = builder.AddParameter($"{name}-connection", configuration, secret: true);
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(configuration, name: healthCheckKey);
+        return builder.AddConnectionString(name, ReferenceExpression.Create($"{parameter}"))
+            .WithHealthCheck(healthCheckKey);
+    }
 
     /// <summary>
     /// Aspire's Redis, with its generated password when run. Published, the password is left out of the manifest,

@@ -23,20 +23,22 @@ public static class ServiceSettings
     }
 
     /// <summary>
-    /// The settings that bound what Redis keeps, which the worker and the admin both read: taken from the AppHost's own
-    /// configuration (its environment included), so <c>TASK_HISTORY_MAX_TASKS=100000 ./run.sh</c> reaches both.
-    /// Published, they stay out of the manifest: the Kubernetes ConfigMap sets them.
+    /// The queue's settings, which the worker and the admin both read — its lanes and what Redis keeps of finished
+    /// tasks: taken from the AppHost's own configuration (its environment included), so
+    /// <c>REDIS_QUEUE_LANES=queue:interactive,queue:upload_tasks ./run.sh</c> reaches both. Published, they stay out of
+    /// the manifest: the Kubernetes ConfigMap sets them.
     /// </summary>
-    public static readonly string[] RetentionSettings = ["TASK_HISTORY_RETENTION_SECONDS", "TASK_HISTORY_MAX_TASKS", "TASK_DETAILS_MAX_TASKS"];
+    public static readonly string[] QueueSettings =
+        ["REDIS_QUEUE_NAME", "REDIS_QUEUE_LANES", "TASK_HISTORY_RETENTION_SECONDS", "TASK_HISTORY_MAX_TASKS", "TASK_DETAILS_MAX_TASKS"];
 
-    public static IResourceBuilder<T> WithRetentionSettings<T>(this IResourceBuilder<T> service, IConfiguration configuration)
+    public static IResourceBuilder<T> WithQueueSettings<T>(this IResourceBuilder<T> service, IConfiguration configuration)
         where T : IResourceWithEnvironment
     {
         if (service.ApplicationBuilder.ExecutionContext.IsPublishMode)
         {
             return service;
         }
-        foreach (var name in RetentionSettings)
+        foreach (var name in QueueSettings)
         {
             if (configuration[name] is { Length: > 0 } value)
             {

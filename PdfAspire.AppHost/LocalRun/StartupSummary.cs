@@ -18,7 +18,7 @@ public sealed class StartupSummary(
     DistributedApplicationModel model,
     IConfiguration configuration) : BackgroundService
 {
-    public const string QueueName = "queue:upload_tasks";
+    public const string DefaultQueueName = "queue:upload_tasks";
 
     private readonly TaskCompletionSource<string> _printed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -48,8 +48,9 @@ public sealed class StartupSummary(
 
     private async Task<string> RenderAsync(CancellationToken ct)
     {
-        var redis = await resources.Redis.Resource.GetConnectionStringAsync(ct) ?? "";
-        var (redisHost, redisPort, redisPassword) = RedisParts(redis);
+        var redis = RedisTarget.Parse(await resources.Redis.Resource.GetConnectionStringAsync(ct) ?? "");
+        var external = configuration[QueueStoreExtensions.ExternalRedisSetting] is { Length: > 0 };
+        var (lanes, pushLane) = Lanes();
         var s3 = resources.Store.Api.Url;
         var (accessId, accessKey) = resources.Store.Credentials is { } keys
             ? (await keys.AccessId.GetValueAsync(ct) ?? "", await keys.AccessKey.GetValueAsync(ct) ?? "")
@@ -61,8 +62,7 @@ public sealed class StartupSummary(
             // s3rver, on loopback, takes the object without a signature.
             ? $"curl -sSf -T {sample} {s3}/{ObjectStore.DefaultBucket}/first/sample.pdf"
             : $"curl -sSf --aws-sigv4 aws:amz:us-east-1:s3 --user {accessId}:{accessKey} -T {sample} {s3}/{ObjectStore.DefaultBucket}/first/sample.pdf";
-        var cli = $"redis-cli -h {redisHost} -p {redisPort}{(redisPassword is null ? "" : $" -a {redisPassword} --no-auth-warning")}";
-        PushCommand = $"{upload} && {cli} LPUSH {QueueName} '{{\"task_id\":\"first-1\",\"object_key\":\"first/sample.pdf\"}}'" +
+        PushCommand = $"{upload} && {redis.Cli(external)} LPUSH {pushLane} '{{\"task_id\":\"first-1\",\"object_key\":\"first/sample.pdf\"}}'" +
             $" && until curl -sf {stubHttp}/results/first-1; do sleep 1; done";
 
         var text = new StringBuilder();
@@ -73,14 +73,18 @@ public sealed class StartupSummary(
             $"operator / {await ParameterAsync("admin-operator-password", ct)}  (viewer / {await ParameterAsync("admin-viewer-password", ct)} reads only)");
         Row(text, "Aspire dashboard", (configuration["ASPNETCORE_URLS"] ?? "").Split(';')[0],
             "resources, their console logs, traces; no login token and no TLS: for this machine only");
-        Row(text, "Redis", $"{redisHost}:{redisPort}", $"the queue is {QueueName}; every key is documented in docs/queue.md");
+        var queue = lanes.Count > 1 ? $"lanes {string.Join(", ", lanes)} (highest priority first)" : $"the queue is {lanes[0]}";
+        Row(text, "Redis", string.Join(',', redis.Endpoints),
+            (external ? $"your own ({QueueStoreExtensions.ExternalRedisSetting}{(redis.Password is null ? "" : ", password not shown")}); " : "")
+            + $"{queue}; every key is documented in docs/queue.md");
         Row(text, "Object store (S3)", s3, $"bucket {ObjectStore.DefaultBucket}, access key {accessId}, secret {accessKey}");
         Row(text, "Ingest stub", stubGrpc, $"gRPC; results at {stubHttp}/results, one in full at {stubHttp}/results/{{task_id}}");
         Row(text, "Worker", resources.Worker.GetEndpoint(WorkerResource.GrpcEndpoint).Url,
             $"gRPC (ProcessDocument); metrics at {resources.Worker.GetEndpoint(WorkerResource.MetricsEndpoint).Url}/metrics" +
             $"{(Replicas > 1 ? $"; {Replicas} replicas" : "")}");
         text.AppendLine();
-        text.AppendLine("Push a first PDF through the pipeline and read its text back (or use the admin's Upload page):");
+        text.AppendLine("Push a first PDF through the pipeline and read its text back (or use the admin's Upload page)"
+            + (external && redis.Password is not null ? ", with your Redis's password in REDIS_PASSWORD:" : ":"));
         text.AppendLine(CultureInfo.InvariantCulture, $"  {PushCommand}");
         return text.ToString();
     }
@@ -95,13 +99,12 @@ public sealed class StartupSummary(
     private static void Row(StringBuilder text, string what, string where, string how) =>
         text.AppendLine(CultureInfo.InvariantCulture, $"  {what,-18} {where,-28} {how}");
 
-    /// <summary>"host:port[,password=…]" (local redis-server has none; Aspire's container has one).</summary>
-    private static (string Host, string Port, string? Password) RedisParts(string connectionString)
+    /// <summary>The lanes workers take from (REDIS_QUEUE_LANES, else REDIS_QUEUE_NAME), and the one a producer that names none pushes to.</summary>
+    private (IReadOnlyList<string> All, string Push) Lanes()
     {
-        var parts = connectionString.Split(',');
-        var address = parts[0];
-        var colon = address.LastIndexOf(':');
-        var password = parts.Skip(1).Select(p => p.Split('=', 2)).FirstOrDefault(p => p[0] == "password")?[1];
-        return (address[..colon], address[(colon + 1)..], password);
+        var name = configuration["REDIS_QUEUE_NAME"] is { Length: > 0 } configured ? configured : DefaultQueueName;
+        List<string> lanes = [.. (configuration["REDIS_QUEUE_LANES"] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(lane => lane.Split('=')[0].Trim())];
+        return lanes.Count == 0 ? ([name], name) : (lanes, lanes.Contains(name) ? name : lanes[0]);
     }
 }

@@ -27,9 +27,16 @@ public sealed class AdminComponentContext : BunitContext
     // longer bound costs nothing when the condition holds.
     static AdminComponentContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
 
-    public AdminComponentContext(RedisServer redis, string role, long maxUploadBytes = 100L << 20)
+    /// <param name="redis">The Redis the pages read and write.</param>
+    /// <param name="role">The signed-in admin's role.</param>
+    /// <param name="maxUploadBytes">ADMIN_MAX_UPLOAD_BYTES.</param>
+    /// <param name="interactiveLane">A second lane of higher priority, <see cref="InteractiveLane"/>, before the test's own queue.</param>
+    /// <param name="s3">The object store uploads go to; by default one nowhere, for tests where every upload is refused.</param>
+    public AdminComponentContext(RedisServer redis, string role, long maxUploadBytes = 100L << 20, bool interactiveLane = false, IAmazonS3? s3 = null)
     {
-        Lanes = QueueParts.Lanes(redis.Connection, $"queue:component-{Guid.NewGuid():N}");
+        var name = $"queue:component-{Guid.NewGuid():N}";
+        InteractiveLane = $"{name}-interactive";
+        Lanes = QueueParts.Lanes(redis.Connection, name, lanes: interactiveLane ? $"{InteractiveLane},{name}" : "");
         Redis = redis.Connection.GetDatabase();
         Administration = QueueParts.Administration(redis.Connection, Lanes);
         Services.AddSingleton<IConnectionMultiplexer>(redis.Connection);
@@ -42,8 +49,8 @@ public sealed class AdminComponentContext : BunitContext
         Services.AddSingleton<QueueMonitor>();
         Services.AddLogging();
         Services.AddScoped<BrowserTime>();
-        // Refused uploads never reach the store; this client points nowhere on purpose.
-        Services.AddSingleton<IAmazonS3>(new AmazonS3Client("unused", "unused", new AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true }));
+        // Refused uploads never reach the store; unless given one, this client points nowhere on purpose.
+        Services.AddSingleton(s3 ?? new AmazonS3Client("unused", "unused", new AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true }));
         Services.AddSingleton(Options.Create(new StorageOptions()));
         Services.AddSingleton(Options.Create(new RetentionOptions()));
         Services.AddSingleton(Options.Create(new AdminOptions { OperatorPassword = "unused-in-components", MaxUploadBytes = maxUploadBytes }));
@@ -62,6 +69,9 @@ public sealed class AdminComponentContext : BunitContext
     public const string Bucket = "pdf-uploads";
 
     public QueueLanes Lanes { get; }
+
+    /// <summary>The second lane's name, when the context has one.</summary>
+    public string InteractiveLane { get; }
 
     public QueueKeys Keys => Lanes.Default.Keys;
 

@@ -25,7 +25,23 @@ public sealed class ScaledObjectSpec
     [JsonPropertyName("pollingInterval")] public int? PollingInterval { get; set; }
     [JsonPropertyName("cooldownPeriod")] public int? CooldownPeriod { get; set; }
     [JsonPropertyName("idleReplicaCount")] public int? IdleReplicaCount { get; set; }
+    [JsonPropertyName("advanced")] public AdvancedConfig? Advanced { get; set; }
     [JsonPropertyName("triggers")] public List<ScaleTrigger> Triggers { get; set; } = [];
+}
+
+public sealed class AdvancedConfig
+{
+    [JsonPropertyName("scalingModifiers")] public ScalingModifiers? ScalingModifiers { get; set; }
+    [JsonPropertyName("restoreToOriginalReplicaCount")] public bool? RestoreToOriginalReplicaCount { get; set; }
+}
+
+/// <summary>KEDA 2.12+: one metric computed from the named triggers' metrics.</summary>
+public sealed class ScalingModifiers
+{
+    [JsonPropertyName("formula")] public string? Formula { get; set; }
+    [JsonPropertyName("target")] public string? Target { get; set; }
+    [JsonPropertyName("activationTarget")] public string? ActivationTarget { get; set; }
+    [JsonPropertyName("metricType")] public string? MetricType { get; set; }
 }
 
 public sealed class ScaleTarget

@@ -107,8 +107,10 @@ public sealed class KubernetesOverlayTests
         Assert.Contains("--maxmemory-policy noeviction", command, StringComparison.Ordinal);
         Assert.Contains("--maxmemory \"$REDIS_MAXMEMORY\"", command, StringComparison.Ordinal);
         var maxmemory = RedisBytes(redis.Env.Single(e => e.Name == "REDIS_MAXMEMORY").Value);
-        var kept = long.Parse(config["TASK_HISTORY_MAX_TASKS"], CultureInfo.InvariantCulture) * BytesPerHistory
-            + long.Parse(config["TASK_DETAILS_MAX_TASKS"], CultureInfo.InvariantCulture) * BytesPerDetails;
+        // Each lane keeps its own histories and details.
+        var lanes = new QueueOptions { Lanes = config["REDIS_QUEUE_LANES"] }.LaneSettings.Count;
+        var kept = lanes * (long.Parse(config["TASK_HISTORY_MAX_TASKS"], CultureInfo.InvariantCulture) * BytesPerHistory
+            + long.Parse(config["TASK_DETAILS_MAX_TASKS"], CultureInfo.InvariantCulture) * BytesPerDetails);
         Assert.True(kept <= maxmemory * 6 / 10, $"{overlay}: retention keeps up to {kept:N0} bytes of a {maxmemory:N0}-byte Redis");
         Assert.True(redis.Resources.Limits["memory"].ToDecimal() >= 1.5m * maxmemory, $"{overlay}: no room for the append-only file's rewrite");
         Assert.Equal(TimeSpan.FromDays(7).TotalSeconds.ToString(CultureInfo.InvariantCulture), config["TASK_HISTORY_RETENTION_SECONDS"]);
@@ -232,24 +234,71 @@ public sealed class KubernetesOverlayTests
         Assert.Empty(rendered.OfType<ScaledObject>());
     }
 
+    /// <summary>KEDA reads each lane's length (one trigger per lane of REDIS_QUEUE_LANES) and scales on their sum.</summary>
     [Fact]
-    public async Task Keda_ScalesOnTheQueueLength_WithThePasswordFromTheSecret()
+    public async Task Keda_ScalesOnTheLanesTogether_WithThePasswordFromTheSecret()
     {
         var rendered = await (await DeployPath.GetAsync()).RenderAsync("keda");
 
         var scaled = Assert.Single(rendered.OfType<ScaledObject>());
-        var trigger = Assert.Single(scaled.Spec.Triggers);
-        var auth = rendered.OfType<TriggerAuthentication>().Single(a => a.Metadata.Name == trigger.AuthenticationRef?.Name);
-        var secretRef = Assert.Single(auth.Spec.SecretTargetRef);
-
+        var lanes = new QueueOptions { Lanes = rendered.Named<V1ConfigMap>("pdf-processor-config").Data["REDIS_QUEUE_LANES"] }.LaneSettings;
         Assert.Equal(Worker, scaled.Spec.ScaleTargetRef.Name);
-        Assert.Equal("redis", trigger.Type);
-        Assert.Equal("5", trigger.Metadata["listLength"]);
-        Assert.Equal(QueueOptions.DefaultName, trigger.Metadata["listName"]);
-        Assert.StartsWith("redis.", trigger.Metadata["address"], StringComparison.Ordinal);
-        Assert.Equal("password", secretRef.Parameter);
-        Assert.Contains(secretRef.Key, rendered.Named<V1Secret>(secretRef.Name).Data.Keys);
+        Assert.Equal(lanes.Select(l => l.Name), scaled.Spec.Triggers.Select(t => t.Metadata["listName"]));
+        Assert.Contains(QueueOptions.DefaultName, scaled.Spec.Triggers.Select(t => t.Metadata["listName"]));
+        var modifiers = scaled.Spec.Advanced?.ScalingModifiers;
+        Assert.Equal(string.Join(" + ", scaled.Spec.Triggers.Select(t => t.Name)), modifiers?.Formula);
+        Assert.Equal(("5", "AverageValue"), (modifiers?.Target, modifiers?.MetricType));
+        foreach (var trigger in scaled.Spec.Triggers)
+        {
+            var auth = rendered.OfType<TriggerAuthentication>().Single(a => a.Metadata.Name == trigger.AuthenticationRef?.Name);
+            var secretRef = Assert.Single(auth.Spec.SecretTargetRef);
+            Assert.Equal("redis", trigger.Type);
+            Assert.StartsWith("redis.", trigger.Metadata["address"], StringComparison.Ordinal);
+            Assert.Equal("password", secretRef.Parameter);
+            Assert.Contains(secretRef.Key, rendered.Named<V1Secret>(secretRef.Name).Data.Keys);
+        }
         Assert.Empty(rendered.OfType<V2HorizontalPodAutoscaler>());
+    }
+
+    /// <summary>
+    /// The external-redis component, as a user writes it into an overlay with a profile and KEDA: no Redis of ours is
+    /// left, and the workers, the admin, KEDA and the NetworkPolicy all point at the user's.
+    /// </summary>
+    [Fact]
+    public async Task ExternalRedis_TakesThePlaceOfTheInClusterOne_Everywhere()
+    {
+        var deploy = await DeployPath.GetAsync();
+        var component = Path.Combine(deploy.Scratch, "deploy", "k8s", "components", "external-redis");
+        await File.WriteAllLinesAsync(Path.Combine(component, "external-redis.env"),
+            ["REDIS_URL=rediss://redis.example.internal:6380", "REDIS_ADDRESS=redis.example.internal:6380", "REDIS_EGRESS_CIDR=10.20.0.0/24", "REDIS_PORT=6380"],
+            TestContext.Current.CancellationToken);
+
+        var rendered = await deploy.RenderCustomAsync("external-redis", """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            namespace: pdf-processing
+            resources:
+              - ../../core
+            components:
+              - ../../components/profile-medium
+              - ../../components/autoscaling-keda
+              - ../../components/external-redis
+            """);
+
+        Assert.DoesNotContain(rendered.OfType<V1Deployment>(), d => d.Metadata.Name == "redis");
+        Assert.DoesNotContain(rendered.OfType<V1Service>(), s => s.Metadata.Name == "redis");
+        Assert.DoesNotContain(rendered.OfType<V1PersistentVolumeClaim>(), c => c.Metadata.Name == "redis-data");
+        Assert.DoesNotContain(rendered.OfType<V1ConfigMap>(), c => c.Metadata.Name == "external-redis");
+        Assert.Equal("rediss://redis.example.internal:6380", rendered.Named<V1ConfigMap>("pdf-processor-config").Data["REDIS_URL"]);
+        Assert.All(Assert.Single(rendered.OfType<ScaledObject>()).Spec.Triggers,
+            t => Assert.Equal("redis.example.internal:6380", t.Metadata["address"]));
+        var egress = rendered.Named<V1NetworkPolicy>("pdf-processor-network-policy").Spec.Egress;
+        var toRedis = Assert.Single(egress, rule => rule.To.Any(peer => peer.IpBlock is not null));
+        Assert.Equal("10.20.0.0/24", toRedis.To.Single().IpBlock.Cidr);
+        Assert.Equal("6380", toRedis.Ports.Single().Port.Value);
+        Assert.DoesNotContain(egress, rule => rule.To.Any(peer => peer.PodSelector?.MatchLabels is { } labels && labels.TryGetValue("app", out var app) && app == "redis"));
+        var (exitCode, output) = await ValidateWithSchemasAsync(rendered.Objects);
+        Assert.True(exitCode == 0, output);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class AppHostFixture : IAsyncLifetime
 
     public IDatabase Redis => (_redis ?? throw new InvalidOperationException("Redis is not connected.")).GetDatabase();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PdfAspire_AppHost>(
@@ -117,7 +117,7 @@ public class AppHostFixture : IAsyncLifetime
             ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
             : null;
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         Pipeline?.Dispose();

@@ -28,6 +28,11 @@ public partial class Failures
 
     [Microsoft.AspNetCore.Components.Inject] private TimeProvider Clock { get; set; } = default!;
 
+    [Microsoft.AspNetCore.Components.Inject] private QueueLanes Lanes { get; set; } = default!;
+
+    /// <summary>Where retries go: each letter's own lane (null), or the lane named.</summary>
+    private string? _retryInto;
+
     private static readonly int[] AgeChoices = [0, 1, 7, 30];
 
     private bool Filtered => _category is not null || _filter.Trim().Length > 0 || _olderThanDays > 0;
@@ -85,7 +90,7 @@ public partial class Failures
         {
             return;
         }
-        var outcome = await Queue.RetryEditedAsync(letter.TaskId, _editedPayload, OperatorName, Buckets);
+        var outcome = await Queue.RetryEditedAsync(letter.TaskId, _editedPayload, OperatorName, Buckets, _retryInto);
         if (outcome.IsQueued)
         {
             _editing = null;
@@ -101,7 +106,7 @@ public partial class Failures
 
     private Task RetryOneAsync(DeadLetter letter) => AsOperatorAsync(async () =>
     {
-        var retried = await Queue.RetryDeadLetterAsync(letter.TaskId, OperatorName);
+        var retried = await Queue.RetryDeadLetterAsync(letter.TaskId, OperatorName, _retryInto);
         await ReportAsync(retried ? $"Queued {Name(letter)} again." : $"{Name(letter)} was no longer a dead letter.", retried);
     });
 
@@ -119,7 +124,7 @@ public partial class Failures
         var ids = _selected.Select(d => d.TaskId).ToList();
         if (await ConfirmAsync("Retry selected", $"Queue {ids.Count} selected dead letters again?", "Retry"))
         {
-            var retried = await Queue.RetryDeadLettersAsync(ids, OperatorName);
+            var retried = await Queue.RetryDeadLettersAsync(ids, OperatorName, _retryInto);
             await ReportAsync(Summary("Queued", retried, ids.Count), retried > 0);
         }
     });
@@ -140,7 +145,7 @@ public partial class Failures
         var ids = Visible.Select(d => d.TaskId).ToList();
         if (await ConfirmAsync(Filtered ? "Retry matching" : "Retry all", $"Queue {ids.Count} dead letters again?", "Retry"))
         {
-            var retried = await Queue.RetryDeadLettersAsync(ids, OperatorName);
+            var retried = await Queue.RetryDeadLettersAsync(ids, OperatorName, _retryInto);
             await ReportAsync(Summary("Queued", retried, ids.Count), retried > 0);
         }
     });

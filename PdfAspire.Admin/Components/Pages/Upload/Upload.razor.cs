@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using PdfAspire.Admin.Uploads;
+using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Admin.Components.Pages.Upload;
 
@@ -14,6 +15,17 @@ public partial class Upload
     private bool _ready;
 
     [Inject] private DocumentUploader Uploader { get; set; } = default!;
+
+    [Inject] private QueueLanes Lanes { get; set; } = default!;
+
+    /// <summary>The lane the next files go to (a choice only when there is more than one).</summary>
+    private string _lane = "";
+
+    protected override void OnInitialized()
+    {
+        base.OnInitialized();
+        _lane = Lanes.Default.Name;
+    }
 
     /// <summary>
     /// The file input's script is set up in its first interactive render (a JS call); a render after it, sent over the
@@ -62,7 +74,7 @@ public partial class Upload
         });
         // The browser stream is capped at the limit too, so a client that lies about the size cannot send more.
         await using var stream = file.OpenReadStream(Uploader.MaxBytes);
-        row.Outcome = await Uploader.UploadAsync(file.Name, file.Size, stream, OperatorName, progress, CancellationToken.None);
+        row.Outcome = await Uploader.UploadAsync(file.Name, file.Size, stream, OperatorName, progress, CancellationToken.None, _lane);
         row.Progress = 1;
         StateHasChanged();
     }
