@@ -49,6 +49,7 @@ public static class ProcessingExtensions
         services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<TaskProcessor>();
         services.AddSingleton<BlockingRedisConnection>();
+        services.AddSingleton<WorkerCapacity>();
 
         // The consumer writes its state here; the lease keeper and the health check only read it. Each lane's housekeeping
         // sets its pause switch and learns of its retries' due times, which the consumer and the processor only read or report.

@@ -4,30 +4,32 @@ using StackExchange.Redis;
 namespace PdfAspire.Worker.Queue;
 
 /// <summary>
-/// A Redis connection of the consumer's own for BLMOVE. StackExchange.Redis multiplexes every caller over one socket,
-/// and a blocking command would stall them all, so the wait happens here and nowhere else.
+/// Redis connections of the consumer's own for BLMOVE, one per waiting loop. StackExchange.Redis multiplexes every
+/// caller over one socket, and a blocking command would stall them all, so the waits happen here and nowhere else.
 /// </summary>
 public sealed class BlockingRedisConnection(IConfiguration configuration) : IAsyncDisposable
 {
-    private ConnectionMultiplexer? _connection;
+    private readonly List<ConnectionMultiplexer> _connections = [];
 
-    public async Task<IDatabase> GetDatabaseAsync()
+    /// <summary>A new connection for one loop that waits, named <paramref name="clientName"/> in CLIENT LIST.</summary>
+    public async Task<IDatabase> ConnectAsync(string clientName)
     {
-        if (_connection is null)
+        var options = ConfigurationOptions.Parse(configuration.GetConnectionString(TaskQueueExtensions.ConnectionName)!);
+        options.AbortOnConnectFail = false;
+        options.ClientName = clientName;
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        lock (_connections)
         {
-            var options = ConfigurationOptions.Parse(configuration.GetConnectionString(TaskQueueExtensions.ConnectionName)!);
-            options.AbortOnConnectFail = false;
-            options.ClientName = "pdfaspire-worker-fetch";
-            _connection = await ConnectionMultiplexer.ConnectAsync(options);
+            _connections.Add(connection);
         }
-        return _connection.GetDatabase();
+        return connection.GetDatabase();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is not null)
+        foreach (var connection in _connections)
         {
-            await _connection.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }

@@ -17,6 +17,16 @@ public sealed class ConsumerStatus
     /// <summary>The lanes the consumer stopped taking from at its last take, because an operator paused them.</summary>
     public IReadOnlySet<string> StoppedLanes { get; set; } = new HashSet<string>();
 
+    /// <summary>Whether the slot kept for the first lane (if any) saw that lane paused before its last wait.</summary>
+    public bool ReservedLaneStopped { get; set; }
+
+    /// <summary>
+    /// Whether this worker takes nothing more from <paramref name="lane"/> until the pause is lifted: the main loop has
+    /// stopped taking from it, and so has the slot kept for it, if it is that slot's lane.
+    /// </summary>
+    public bool HasStopped(string lane, string? reservedLane) =>
+        (State == ConsumerState.Paused || StoppedLanes.Contains(lane)) && (lane != reservedLane || ReservedLaneStopped);
+
     public void Hold(string lane, string payload) => _holding.AddOrUpdate((lane, payload), 1, (_, copies) => copies + 1);
 
     public void Release(string lane, string payload)

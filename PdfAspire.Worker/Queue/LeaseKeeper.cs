@@ -18,6 +18,7 @@ public sealed partial class LeaseKeeper(
     WorkerIdentity worker,
     WorkerMetrics metrics,
     IOptions<ProcessingOptions> options,
+    WorkerCapacity capacity,
     TimeProvider clock,
     ILogger<LeaseKeeper> logger) : BackgroundService, IWorkerState
 {
@@ -53,8 +54,8 @@ public sealed partial class LeaseKeeper(
         while (await WaitAsync(timer, stoppingToken));
     }
 
-    public WorkerInfo Describe(QueueLane lane) => new(worker.Id, Environment.MachineName, options.Value.Concurrency, metrics.InFlight,
-        worker.StartedAt, consumer.State == ConsumerState.Paused || consumer.StoppedLanes.Contains(lane.Name));
+    public WorkerInfo Describe(QueueLane lane) => new(worker.Id, Environment.MachineName, capacity.Total, metrics.InFlight,
+        worker.StartedAt, consumer.HasStopped(lane.Name, capacity.ReservesFirstLane ? lanes.All[0].Name : null));
 
     public int HeldCount(QueueLane lane) => consumer.HeldCount(lane.Name);
 

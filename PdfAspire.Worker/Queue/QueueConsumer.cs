@@ -14,8 +14,9 @@ namespace PdfAspire.Worker.Queue;
 /// the lanes in order (priority, or a weighted draw) and waits on the first one only when all are empty, so an idle
 /// worker makes one blocking call a second. A slot keeps going while work waits: a task's outcome takes the next one
 /// from the same lane in the same Redis step when that lane comes first in the order anyway, and otherwise the slot
-/// comes back here. On SIGTERM it stops taking, lets in-flight tasks finish within the grace period, and returns the
-/// rest to pending.
+/// comes back here. With lanes in strict order, one more slot waits on the highest-priority lane alone
+/// (<see cref="WorkerCapacity"/>), so a task pushed there starts at once, whatever the other slots are busy with. On
+/// SIGTERM it stops taking, lets in-flight tasks finish within the grace period, and returns the rest to pending.
 /// </summary>
 public sealed partial class QueueConsumer(
     WorkerLanes lanes,
@@ -25,6 +26,7 @@ public sealed partial class QueueConsumer(
     WorkerIdentity worker,
     WorkerMetrics metrics,
     IOptions<ProcessingOptions> options,
+    WorkerCapacity capacity,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     /// <summary>How long one BLMOVE waits; bounds how quickly a stop is noticed when the queue is empty.</summary>
@@ -43,14 +45,17 @@ public sealed partial class QueueConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        var concurrency = options.Value.Concurrency;
-        using var slots = new SemaphoreSlim(concurrency);
-        LogStarted(worker.Id, concurrency);
+        using var slots = new SemaphoreSlim(capacity.Shared);
+        LogStarted(worker.Id, capacity.Shared, capacity.ReservesFirstLane ? $", and one kept for {lanes.All[0].Name}" : "");
         try
         {
-            var connection = await blocking.GetDatabaseAsync();
+            var connection = await blocking.ConnectAsync("pdfaspire-worker-fetch");
             // Until the first heartbeats, no reaper would know this worker's processing lists if it died.
             await lanes.LeaseHeld.WaitAsync(stoppingToken);
+            if (capacity.ReservesFirstLane)
+            {
+                Track(RunReservedSlotAsync(lanes.All[0], await blocking.ConnectAsync("pdfaspire-worker-fetch-first-lane"), stoppingToken));
+            }
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
@@ -96,19 +101,15 @@ public sealed partial class QueueConsumer(
                 // Paused now, not once the take returns (a pause set meanwhile would otherwise read as already seen).
                 State = ConsumerState.Consuming;
             }
-            if (order.Count > 1)
+            // The lane to wait on when all are empty: the first, unless a slot of its own already waits there.
+            var waitOn = capacity.ReservesFirstLane && order.Count > 1 ? order[^1] : order[0];
+            if (order.Count > 1 && await TryTakeInOrderAsync([.. order.Where(l => l != waitOn)]) is { } next)
             {
-                foreach (var lane in order)
-                {
-                    if (await lane.Lane.Moves.TryTakeAsync(worker.Id) is { } next)
-                    {
-                        State = ConsumerState.Consuming;
-                        return next;
-                    }
-                }
+                State = ConsumerState.Consuming;
+                return next;
             }
-            // Every lane is empty: wait on the first for a second.
-            var taken = await order[0].Lane.Moves.TakeAsync(connection, worker.Id, TakeWait);
+            // Every other lane is empty: wait on this one for a second.
+            var taken = await waitOn.Lane.Moves.TakeAsync(connection, worker.Id, TakeWait);
             State = ConsumerState.Consuming;
             return taken;
         }
@@ -135,15 +136,60 @@ public sealed partial class QueueConsumer(
         }
     }
 
-    /// <summary>Runs tasks in one slot: the one taken, then each its outcome took in turn, until the queue is empty.</summary>
+    /// <summary>
+    /// Runs tasks in one slot: the one taken, then the next, until every lane is empty. A task's outcome takes the next
+    /// task from its own lane in the same Redis step. In strict order the lanes above it are asked at the same time
+    /// (pipelined, so no extra wait): a task found there goes first, the one the outcome took after it. In weighted
+    /// order the lanes' order is drawn once per outcome, and only a lane drawn first takes with its outcome; otherwise
+    /// the slot takes in the drawn order itself (drawing again would skew the shares towards the lane just served).
+    /// </summary>
     private async Task RunSlotAsync(FetchedTask first, SemaphoreSlim slots)
     {
+        var upcoming = new Queue<FetchedTask>([first]);
         try
         {
-            for (var next = first; next is not null;)
+            while (upcoming.TryDequeue(out var task))
             {
-                next = await RunAsync(next);
+                var order = lanes.TakeOrder();
+                Task<FetchedTask?>? above = null;
+                var taken = await RunAsync(task, () =>
+                {
+                    if (!MayTake || upcoming.Count > 0 || order.FirstOrDefault(l => l.Name == task.Lane) is not { } own || own.Pause.IsPaused)
+                    {
+                        return false;
+                    }
+                    if (lanes.Weighted)
+                    {
+                        return order[0] == own;
+                    }
+                    var higher = order.TakeWhile(l => l != own).ToList();
+                    above = higher.Count > 0 ? TryTakeInOrderAsync(higher) : null;
+                    return true;
+                });
+                if (above is not null && await above is { } fromAbove)
+                {
+                    upcoming.Enqueue(fromAbove);
+                }
+                if (taken is not null)
+                {
+                    upcoming.Enqueue(taken);
+                }
+                if (upcoming.Count == 0 && MayTake && await TryTakeInOrderAsync(order) is { } next)
+                {
+                    upcoming.Enqueue(next);
+                }
+                if (_stopping.IsCancellationRequested)
+                {
+                    // What is held but not begun stays in this worker's processing list: the drain returns it to pending.
+                    break;
+                }
             }
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            // Redis went away between tasks: the slot goes back to the main loop, which waits for it. Anything this
+            // slot held is in the processing list still, returned by the stray check or the drain.
+            LogRedisUnavailable(e.Message);
         }
         finally
         {
@@ -151,8 +197,59 @@ public sealed partial class QueueConsumer(
         }
     }
 
-    /// <summary>Runs one task; its payload is marked held meanwhile, so the stray check leaves it alone.</summary>
-    private async Task<FetchedTask?> RunAsync(FetchedTask fetched)
+    /// <summary>
+    /// The slot kept for the highest-priority lane: waits on it alone (BLMOVE, its own connection) and works through
+    /// what arrives there, each outcome taking the next from the same lane, until stopping.
+    /// </summary>
+    private async Task RunReservedSlotAsync(WorkerLane first, IDatabase connection, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Seen before every wait, as the main loop does: once the worker reports the lane paused, this slot takes nothing from it.
+                status.ReservedLaneStopped = first.Pause.IsPaused;
+                if (first.Pause.IsPaused)
+                {
+                    await first.Pause.WaitForResumeAsync(TakeWait, stoppingToken);
+                    continue;
+                }
+                for (var next = await first.Lane.Moves.TakeAsync(connection, worker.Id, TakeWait); next is not null;)
+                {
+                    next = await RunAsync(next, () => MayTake && !first.Pause.IsPaused);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            {
+                // Redis away or full: the main loop says so in the state and the log; this slot waits and tries again.
+                await Task.Delay(TakeWait, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Takes the first task waiting in <paramref name="order"/>'s lanes, without waiting (LMOVE each until one has one).</summary>
+    private async Task<FetchedTask?> TryTakeInOrderAsync(IReadOnlyList<WorkerLane> order)
+    {
+        // A lane paused since the order was drawn is skipped: the worker may already report it paused.
+        foreach (var lane in order.Where(l => !l.Pause.IsPaused))
+        {
+            if (await lane.Lane.Moves.TryTakeAsync(worker.Id) is { } next)
+            {
+                return next;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Runs one task; its payload is marked held meanwhile, so the stray check leaves it alone. Its outcome takes the
+    /// next task from its lane when <paramref name="takesNext"/>, asked as the outcome is written, says so.
+    /// </summary>
+    private async Task<FetchedTask?> RunAsync(FetchedTask fetched, Func<bool> takesNext)
     {
         metrics.TaskStarted();
         // Refused by its size alone, never decoded: no copy of a huge payload is made in this process.
@@ -165,8 +262,8 @@ public sealed partial class QueueConsumer(
         {
             await Task.Yield();
             return held is null
-                ? await processor.RejectOversizedAsync(fetched, () => TakesNext(fetched), _abortInFlight.Token)
-                : await processor.ProcessAsync(fetched, () => TakesNext(fetched), _abortInFlight.Token);
+                ? await processor.RejectOversizedAsync(fetched, takesNext, _abortInFlight.Token)
+                : await processor.ProcessAsync(fetched, takesNext, _abortInFlight.Token);
         }
         catch (Exception e)
         {
@@ -185,12 +282,8 @@ public sealed partial class QueueConsumer(
         }
     }
 
-    /// <summary>
-    /// Whether a finishing task's outcome should take the next one from its own lane: not once stopping, while Redis is
-    /// in trouble, or when that lane would not come first in the next take (paused, or a higher-priority lane first).
-    /// </summary>
-    private bool TakesNext(FetchedTask finishing) =>
-        !_stopping.IsCancellationRequested && State == ConsumerState.Consuming && lanes.TakeOrder() is [var first, ..] && first.Name == finishing.Lane;
+    /// <summary>Whether a slot may take another task: not once stopping, nor while Redis is in trouble or consumption paused.</summary>
+    private bool MayTake => !_stopping.IsCancellationRequested && State == ConsumerState.Consuming;
 
     private void Track(Task work)
     {
@@ -234,8 +327,8 @@ public sealed partial class QueueConsumer(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} consuming with concurrency {Concurrency}")]
-    private partial void LogStarted(string workerId, int concurrency);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} consuming with concurrency {Concurrency}{Reserved}")]
+    private partial void LogStarted(string workerId, int concurrency, string reserved);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumption paused by an operator; in-flight tasks finish, no new ones are taken")]
     private partial void LogPaused();

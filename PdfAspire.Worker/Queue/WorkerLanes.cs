@@ -30,6 +30,9 @@ public sealed class WorkerLanes
 
     public IReadOnlyList<WorkerLane> All { get; }
 
+    /// <summary>Whether takes follow a weighted draw (every lane weighted) rather than strict priority.</summary>
+    public bool Weighted => _lanes.Weighted;
+
     public WorkerLane this[string lane] => _byName[lane];
 
     /// <summary>Completed once this worker holds a lease in every lane: nothing may be taken before.</summary>

@@ -7,9 +7,9 @@ using PdfAspire.Worker.Telemetry;
 namespace PdfAspire.Worker.Extraction.Isolation;
 
 /// <summary>
-/// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): one long-lived extractor per unit of
-/// WORKER_CONCURRENCY, started on first use and replaced whenever a document kills it. A document waits for a
-/// free extractor inside its own deadline.
+/// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): one long-lived extractor per slot of the
+/// worker's <see cref="WorkerCapacity"/>, started on first use and replaced whenever a document kills it. A document
+/// waits for a free extractor inside its own deadline.
 /// </summary>
 public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
 {
@@ -20,7 +20,8 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
     private readonly WorkerMetrics _metrics;
     private readonly ILogger<ExtractorPool> _logger;
 
-    public ExtractorPool(IOptions<ProcessingOptions> options, IOptions<TextOptions> text, WorkerMetrics metrics, ILogger<ExtractorPool> logger)
+    public ExtractorPool(IOptions<ProcessingOptions> options, WorkerCapacity capacity, IOptions<TextOptions> text, WorkerMetrics metrics,
+        ILogger<ExtractorPool> logger)
     {
         (_options, _metrics, _logger) = (options, metrics, logger);
         _settings = new ExtractionSettings(options.Value.MaxPages, text.Value.JoinHyphenatedWords, text.Value.Ocr);
@@ -28,7 +29,7 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         {
             ExtractorProcess.RemoveFoldersOfGoneWorkers();
         }
-        var size = options.Value.Concurrency;
+        var size = capacity.Total;
         _idle = Channel.CreateBounded<ExtractorProcess?>(size);
         for (var i = 0; i < size; i++)
         {
