@@ -21,7 +21,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
 
     /// <summary>Retries the letter <paramref name="taskId"/> in its own lane, or into <paramref name="intoLane"/>.</summary>
     public Task<bool> RetryDeadLetterAsync(string taskId, string operatorName, string? intoLane = null) =>
-        RetryAsync(taskId, new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName }, edited: "", intoLane);
+        RetryAsync(taskId, new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.RetriedByOperator, Worker = operatorName }, edited: "", taskId, intoLane);
 
     /// <summary>
     /// Replaces a dead letter's payload with <paramref name="payload"/> (a wrong key, a missing bucket fixed) and
@@ -50,10 +50,15 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
             Worker = operatorName,
             Message = task.TaskId == taskId ? "payload edited and queued" : $"payload edited and queued as task {task.TaskId}",
         };
-        return await RetryAsync(taskId, entry, payload, intoLane) ? EditOutcome.Queued(task.TaskId) : EditOutcome.Gone;
+        return await RetryAsync(taskId, entry, payload, task.TaskId, intoLane) ? EditOutcome.Queued(task.TaskId) : EditOutcome.Gone;
     }
 
-    private async Task<bool> RetryAsync(string taskId, TaskEvent entry, string edited, string? intoLane)
+    /// <param name="taskId">The letter's id.</param>
+    /// <param name="entry">The timeline event the retry adds.</param>
+    /// <param name="edited">The edited payload (already validated), or "" to retry the letter's own.</param>
+    /// <param name="queuedAs">The id the task is queued under: the letter's, or the valid edit's.</param>
+    /// <param name="intoLane">Another lane to queue it in; null for its own.</param>
+    private async Task<bool> RetryAsync(string taskId, TaskEvent entry, string edited, string queuedAs, string? intoLane)
     {
         if (await LaneOfLetterAsync(taskId) is not { } source)
         {
@@ -62,7 +67,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         var target = intoLane is null ? source : lanes.Find(intoLane) ?? throw new ArgumentException($"no lane {intoLane}", nameof(intoLane));
         return target == source
             ? await RetryInLaneAsync(source, taskId, entry, edited)
-            : await RetryIntoLaneAsync(source, target, taskId, entry, edited);
+            : await RetryIntoLaneAsync(source, target, taskId, entry, edited, queuedAs);
     }
 
     private async Task<bool> RetryInLaneAsync(QueueLane lane, string taskId, TaskEvent entry, string edited)
@@ -74,7 +79,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
     }
 
     /// <summary>Queues the letter's payload (or the edit) in <paramref name="target"/>, waits for a replica, then removes the letter from <paramref name="source"/>.</summary>
-    private async Task<bool> RetryIntoLaneAsync(QueueLane source, QueueLane target, string taskId, TaskEvent entry, string edited)
+    private async Task<bool> RetryIntoLaneAsync(QueueLane source, QueueLane target, string taskId, TaskEvent entry, string edited, string queuedAs)
     {
         // One operator moves a letter at a time (a double click, two operators): the other finds it claimed and does nothing.
         if (!await Db.StringSetAsync(source.Keys.RetryClaim(taskId), target.Name, RetryClaimTime, When.NotExists))
@@ -92,9 +97,13 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
             return false;
         }
         var payload = edited.Length > 0 ? edited : letter.Payload;
-        var task = JsonSerializer.Deserialize(payload, TaskQueueJsonContext.Default.UploadTask) ?? new UploadTask();
-        await EnqueueAsync(target, payload, task with { TaskId = task.TaskId ?? taskId },
-            entry with { Message = $"{entry.Message ?? "retried"} from lane {source.Name}".TrimStart(), OriginalPayload = edited.Length > 0 ? letter.Payload : null });
+        if (!await EnqueueAsync(target, payload, RecordOf(queuedAs, payload, letter),
+            entry with { Message = $"{entry.Message ?? "retried"} from lane {source.Name}".TrimStart(), OriginalPayload = edited.Length > 0 ? letter.Payload : null }))
+        {
+            // Queued, but no replica has it yet: a failover now could lose it, so the letter stays (a task queued twice
+            // is delivered once; one lost is not).
+            return true;
+        }
         // The letter goes only now that the task is queued (and a replica has it): in between, a failure leaves both.
         var keys = source.Keys;
         var moved = entry with { Message = $"retried into lane {target.Name}" };
@@ -183,21 +192,52 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
     }
 
     /// <summary>
-    /// Queues a task whose PDF is already in the bucket into <paramref name="lane"/> (the default lane when null), and
-    /// records it so it is searchable at once; returns once a replica has it, where there is one.
+    /// Queues a valid task whose PDF is already in the bucket into <paramref name="lane"/> (the default lane when null),
+    /// and records it so it is searchable at once. Returns once a replica has it, where there is one: true then, false
+    /// when the replica did not confirm it in time (queued, but a failover could still lose it).
     /// </summary>
-    public Task EnqueueAsync(UploadTask task, string queuedBy, string? lane = null)
+    public Task<bool> EnqueueAsync(ValidTask task, string queuedBy, string? lane = null)
     {
+        if (task.IdDerived)
+        {
+            // A derived id is the hash of the producer's own payload: queued again as new JSON it would not be found.
+            throw new ArgumentException("a task queued by an operator needs an id of its own", nameof(task));
+        }
         var target = lane is null ? lanes.Default : lanes.Find(lane) ?? throw new ArgumentException($"no lane {lane}", nameof(lane));
-        return EnqueueAsync(target, JsonSerializer.Serialize(task, TaskQueueJsonContext.Default.UploadTask), task,
+        return EnqueueAsync(target, task.ToPayload(),
+            new QueuedRecord(task.TaskId, task.FileName, task.Bucket, task.ObjectKey, task.SubmittedAt, task.Metadata),
             new TaskEvent { At = clock.GetUtcNow(), Kind = TaskEventKinds.Queued, Worker = queuedBy });
     }
 
-    private async Task EnqueueAsync(QueueLane lane, string payload, UploadTask task, TaskEvent entry)
+    /// <summary>What the record of a task queued by an operator starts with, before a worker adds the rest.</summary>
+    private sealed record QueuedRecord(string TaskId, string? FileName, string? Bucket, string? ObjectKey, DateTimeOffset? SubmittedAt,
+        IReadOnlyDictionary<string, string>? Metadata);
+
+    /// <summary>
+    /// A letter's record as queued again under <paramref name="taskId"/>: what its payload says, when the payload is a
+    /// task at all, else what the letter knows (a malformed payload is queued as it is, to fail again, but never crashes this).
+    /// </summary>
+    private static QueuedRecord RecordOf(string taskId, string payload, DeadLetter letter)
+    {
+        UploadTask? parsed = null;
+        try
+        {
+            parsed = JsonSerializer.Deserialize(payload, TaskQueueJsonContext.Default.UploadTask);
+        }
+        catch (JsonException)
+        {
+            // Not JSON, or not a task: the letter's own fields below.
+        }
+        return new QueuedRecord(taskId, parsed?.FileName ?? letter.FileName, parsed?.Bucket, parsed?.ObjectKey ?? letter.ObjectKey,
+            parsed?.SubmittedAt ?? letter.SubmittedAt, parsed?.Metadata);
+    }
+
+    /// <summary>Queues <paramref name="payload"/> into <paramref name="lane"/> with its record; true once safe from a failover (a replica has it, or there is none).</summary>
+    private async Task<bool> EnqueueAsync(QueueLane lane, string payload, QueuedRecord task, TaskEvent entry)
     {
         var keys = lane.Keys;
         var now = entry.At;
-        var taskId = task.TaskId!;
+        var taskId = task.TaskId;
         var tx = Db.CreateTransaction();
         _ = tx.ListLeftPushAsync(keys.Pending, payload);
         List<HashEntry> fields =
@@ -221,7 +261,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         _ = tx.ListRightPushAsync(keys.TaskEvents(taskId), TaskJournal.Json(entry));
         _ = tx.SortedSetAddAsync(keys.RecentTasks, taskId, Stamps.Milliseconds(now));
         await tx.ExecuteAsync();
-        await replicas.WaitAsync(keys.Pending);
+        return (await replicas.ConfirmAsync(keys.Pending)).Safe;
     }
 
     private async Task<QueueLane?> LaneOfLetterAsync(string taskId)

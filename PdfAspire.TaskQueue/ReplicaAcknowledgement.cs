@@ -24,15 +24,45 @@ public sealed class ReplicaAcknowledgement(IConnectionMultiplexer redis)
     /// Waits until the writes this client sent to <paramref name="key"/>'s master have reached a replica, if it has one.
     /// Returns how many replicas acknowledged (0 with none, or on the timeout).
     /// </summary>
-    public async Task<long> WaitAsync(RedisKey key)
+    public async Task<long> WaitAsync(RedisKey key) => (await ConfirmAsync(key)).Acknowledged;
+
+    /// <summary>
+    /// As <see cref="WaitAsync"/>, and whether the writes are safe from a failover: a replica has them, or there is no
+    /// replica to fail over to.
+    /// </summary>
+    public async Task<(bool Safe, long Acknowledged)> ConfirmAsync(RedisKey key)
     {
-        var endpoint = await redis.GetDatabase().IdentifyEndpointAsync(key) ?? redis.GetEndPoints()[0];
+        var endpoint = await MasterOfAsync(key);
         if (await ReplicasAsync(key, endpoint) == 0)
         {
-            return 0;
+            return (true, 0);
         }
-        // On the master's own connection, which carried the writes: WAIT counts this client's writes.
-        return (long)await redis.GetServer(endpoint).ExecuteAsync("WAIT", 1, (long)Timeout.TotalMilliseconds);
+        try
+        {
+            // On the master's own connection, which carried the writes: WAIT counts this client's writes.
+            var acknowledged = (long)await redis.GetServer(endpoint).ExecuteAsync("WAIT", 1, (long)Timeout.TotalMilliseconds);
+            return (acknowledged > 0, acknowledged);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            // The write went through, but whether a replica has it is unknown: not confirmed.
+            return (false, 0);
+        }
+    }
+
+    /// <summary>
+    /// The master serving <paramref name="key"/>. Just after a failover the client may still map the slot to the lost
+    /// master (a write it redirected went to the new one all the same): then it reads the cluster's layout again.
+    /// </summary>
+    private async Task<System.Net.EndPoint> MasterOfAsync(RedisKey key)
+    {
+        var endpoint = await redis.GetDatabase().IdentifyEndpointAsync(key) ?? redis.GetEndPoints()[0];
+        if (!redis.GetServer(endpoint).IsConnected)
+        {
+            await redis.ConfigureAsync();
+            endpoint = await redis.GetDatabase().IdentifyEndpointAsync(key) ?? endpoint;
+        }
+        return endpoint;
     }
 
     private async Task<int> ReplicasAsync(RedisKey key, System.Net.EndPoint endpoint)

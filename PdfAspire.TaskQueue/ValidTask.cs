@@ -16,4 +16,16 @@ public sealed record ValidTask(
 {
     /// <summary>The producer sent no id; <see cref="TaskId"/> was derived from the payload.</summary>
     public bool IdDerived => UploadTaskParser.IsDerived(TaskId);
+
+    /// <summary>The task as JSON, as a producer would push it.</summary>
+    public string ToPayload() => System.Text.Json.JsonSerializer.Serialize(new UploadTask
+    {
+        TaskId = TaskId,
+        Bucket = Bucket,
+        ObjectKey = ObjectKey,
+        FileName = FileName,
+        SubmittedAt = SubmittedAt,
+        Traceparent = Traceparent,
+        Metadata = Metadata.Count > 0 ? Metadata : null,
+    }, TaskQueueJsonContext.Default.UploadTask);
 }

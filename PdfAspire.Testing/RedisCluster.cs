@@ -29,7 +29,8 @@ public sealed class RedisCluster : IAsyncDisposable
             [
                 .. LocalCommands.RedisServerArgs(LocalSystem.Text(port), directory, durable: false, password).Select(a => (string)a),
                 .. (password is null ? Array.Empty<string>() : ["--masterauth", password]),
-                "--dir", directory, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                // The cluster bus on a port of its own: the default, the client port + 10,000, may be taken or past 65,535.
+                "--dir", directory, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", LocalSystem.Text(LoopbackPort.Free()),
                 "--cluster-node-timeout", LocalSystem.Text((int)NodeTimeout.TotalMilliseconds),
             ]));
         })];
@@ -53,7 +54,14 @@ public sealed class RedisCluster : IAsyncDisposable
         {
             node.Process.Start();
         }
-        await LocalSystem.UntilAsync(() => Task.FromResult(cluster.Nodes.All(n => cluster.RedisCli(n.Port, "ping").Output.Trim() == "PONG")), "the cluster's nodes");
+        try
+        {
+            await LocalSystem.UntilAsync(() => Task.FromResult(cluster.Nodes.All(n => cluster.RedisCli(n.Port, "ping").Output.Trim() == "PONG")), "the cluster's nodes");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{string.Join("\n", cluster.Nodes.Select(n => $"{n.Endpoint}: {n.Process.Output}"))}", e);
+        }
         var create = cluster.RedisCli(cluster.Nodes[0].Port, ["--cluster", "create", .. cluster.Nodes.Select(n => n.Endpoint), "--cluster-replicas", "1", "--cluster-yes"]);
         if (create.ExitCode != 0)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -17,7 +18,7 @@ public sealed record UploadOutcome(string FileName, bool Accepted, string Messag
 /// why, what is empty, over the size limit or not a PDF, before anything is stored.
 /// </summary>
 public sealed partial class DocumentUploader(
-    IAmazonS3 s3, QueueAdministration queue, IOptions<StorageOptions> storage, IOptions<AdminOptions> options, TimeProvider clock)
+    IAmazonS3 s3, QueueAdministration queue, ServedBuckets buckets, IOptions<StorageOptions> storage, IOptions<AdminOptions> options, TimeProvider clock)
 {
     private const int HeaderWindow = 1024;
     private const int ChunkBytes = 256 * 1024;
@@ -70,7 +71,8 @@ public sealed partial class DocumentUploader(
             ContentType = "application/pdf",
             UseChunkEncoding = false,
         }, ct);
-        await queue.EnqueueAsync(new UploadTask
+        // Through the parser every producer's task meets, so what the admin queues is a task a worker accepts.
+        var payload = JsonSerializer.Serialize(new UploadTask
         {
             TaskId = taskId,
             Bucket = storage.Value.Bucket,
@@ -79,7 +81,17 @@ public sealed partial class DocumentUploader(
             FileName = TaskFieldRules.CleanFileName(fileName) is { Length: > 0 } clean ? clean : SafeName(fileName),
             SubmittedAt = now,
             Traceparent = Activity.Current?.Id,
-        }, queuedBy, lane);
+        }, TaskQueueJsonContext.Default.UploadTask);
+        if (!UploadTaskParser.TryParse(payload, buckets, out var task, out var error))
+        {
+            return new UploadOutcome(fileName, false, $"{fileName} could not be queued: {error}");
+        }
+        if (!await queue.EnqueueAsync(task, queuedBy, lane))
+        {
+            // Queued on the master, but no replica confirmed it: a failover in the next moment could still lose it.
+            return new UploadOutcome(fileName, true,
+                $"{fileName} queued, but no Redis replica confirmed it within a second; if its task page shows nothing soon, upload it again.", taskId);
+        }
         return new UploadOutcome(fileName, true, $"{fileName} queued.", taskId);
     }
 
