@@ -33,3 +33,4 @@ dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbo
 echo "== benchmark, smoke mode (proves the benchmark works; figures on a tiny corpus mean nothing, and nothing is asserted)"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --queue --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
+dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --lanes --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"

@@ -198,9 +198,9 @@ public static class PipelineRuns
         yield return ("SubmitResult until ingest has stored it", (stored.StoredAt - stored.CompletedAt).TotalMilliseconds);
     }
 
-    private sealed record StoredResult(DateTimeOffset StartedAt, DateTimeOffset CompletedAt, DateTimeOffset StoredAt, double DownloadMs, double ExtractionMs);
+    internal sealed record StoredResult(DateTimeOffset StartedAt, DateTimeOffset CompletedAt, DateTimeOffset StoredAt, double DownloadMs, double ExtractionMs);
 
-    private static async Task<StoredResult> WaitForResultAsync(LocalSystem system, string taskId)
+    internal static async Task<StoredResult> WaitForResultAsync(LocalSystem system, string taskId)
     {
         JsonElement result = default;
         await LocalSystem.UntilDoneAsync(async () =>
@@ -225,7 +225,7 @@ public static class PipelineRuns
         timings.TryGetProperty(name, out var value) ? double.Parse(value.GetString()!.TrimEnd('s'), CultureInfo.InvariantCulture) * 1000 : 0;
 
 
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+    internal static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 
     internal static string Key(string prefix, int i) => $"{prefix}/{i}.pdf";
 

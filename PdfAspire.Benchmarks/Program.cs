@@ -6,7 +6,8 @@ using PdfAspire.Benchmarks.Quality;
 // runs a few documents of each corpus to prove the benchmark works (CI), never a threshold; `--overhead` measures only
 // the per-task overhead; `--quality` measures the delivered text against pdftotext (and OCR against the pages scans
 // were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation; `--queue`
-// measures what each task and each idle process costs the Redis every worker shares.
+// measures what each task and each idle process costs the Redis every worker shares; `--lanes` what a priority lane buys
+// a task behind a backlog; `--failover` what a Redis Cluster failover loses.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
@@ -18,6 +19,16 @@ var environment = $"{Environment.ProcessorCount} cores, {Environment.OSVersion},
 if (args.Contains("--queue"))
 {
     await PdfAspire.Benchmarks.Queue.QueueBenchmark.RunAsync(smoke, output, environment);
+    return;
+}
+if (args.Contains("--lanes"))
+{
+    await PdfAspire.Benchmarks.Queue.LanesBenchmark.RunAsync(smoke, output, environment);
+    return;
+}
+if (args.Contains("--failover"))
+{
+    await PdfAspire.Benchmarks.Queue.FailoverBenchmark.RunAsync(smoke, output, environment);
     return;
 }
 if (args.Contains("--quality"))
