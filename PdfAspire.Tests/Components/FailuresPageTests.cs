@@ -74,4 +74,22 @@ public sealed class FailuresPageTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.True(page.Find("[data-testid=purge-shown]").HasAttribute("disabled"));
         Assert.True(page.Find("[data-testid=retry-selected]").HasAttribute("disabled"));
     }
+
+    [Fact]
+    public async Task EachLettersIconActions_HaveAccessibleNames_ThatSayWhichLetter()
+    {
+        await using var context = new AdminComponentContext(redis, AdminRoles.Operator);
+        await context.AddDeadLetterAsync("not_pdf", "f.txt");
+
+        var page = context.Render<Failures>();
+
+        page.WaitForAssertion(() => Assert.Contains("f.txt", page.Markup, StringComparison.Ordinal));
+        // A screen reader reads aria-label, not a hover title: each icon-only button names its action and its letter.
+        var names = page.FindAll("button[aria-label]").Select(b => b.GetAttribute("aria-label")).ToList();
+        Assert.Contains("Retry f.txt", names);
+        Assert.Contains("Edit and retry f.txt", names);
+        Assert.Contains("Delete f.txt", names);
+        Assert.All(page.FindAll("button").Where(b => b.TextContent.Trim().Length == 0),
+            b => Assert.False(string.IsNullOrWhiteSpace(b.GetAttribute("aria-label")), b.OuterHtml));
+    }
 }
