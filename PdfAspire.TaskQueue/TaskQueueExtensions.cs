@@ -17,7 +17,7 @@ public static class TaskQueueExtensions
     public static TBuilder AddTaskQueue<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         RedisConnection.UseGuideVariables(builder.Configuration, ConnectionName);
-        builder.AddRedisClient(ConnectionName);
+        builder.AddRedisClient(ConnectionName, configureOptions: options => options.ForQueue());
         builder.Services.AddOptions<QueueOptions>()
             .BindConfiguration("")
             .ValidateDataAnnotations()

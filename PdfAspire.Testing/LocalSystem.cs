@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PdfAspire.LocalInfrastructure;
+using PdfAspire.TaskQueue;
 using System.Net.Http.Json;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -76,7 +77,8 @@ public sealed class LocalSystem : IAsyncDisposable
         }
         system.StorageServer.Start();
         system.IngestStub.Start();
-        var redis = ConfigurationOptions.Parse(system.RedisConfiguration);
+        // As the product connects: a producer's client, too, must learn of a cluster's failover within seconds.
+        var redis = ConfigurationOptions.Parse(system.RedisConfiguration).ForQueue();
         redis.AbortOnConnectFail = false;
         redis.Password = redisPassword;
         // The Redis is the caller's own: it may be emptied between runs.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PdfAspire.LocalInfrastructure;
+using PdfAspire.TaskQueue;
 using StackExchange.Redis;
 
 namespace PdfAspire.Testing;
@@ -68,7 +69,7 @@ public sealed class RedisCluster : IAsyncDisposable
             throw new InvalidOperationException($"redis-cli --cluster create failed:\n{create.Output}");
         }
         await cluster.UntilHealthyAsync();
-        var options = ConfigurationOptions.Parse(cluster.ConfigurationString);
+        var options = ConfigurationOptions.Parse(cluster.ConfigurationString).ForQueue();
         options.AllowAdmin = true;
         options.AbortOnConnectFail = false;
         cluster.Redis = await ConnectionMultiplexer.ConnectAsync(options);

@@ -14,7 +14,7 @@ public sealed class BlockingRedisConnection(IConfiguration configuration) : IAsy
     /// <summary>A new connection for one loop that waits, named <paramref name="clientName"/> in CLIENT LIST.</summary>
     public async Task<IDatabase> ConnectAsync(string clientName)
     {
-        var options = ConfigurationOptions.Parse(configuration.GetConnectionString(TaskQueueExtensions.ConnectionName)!);
+        var options = ConfigurationOptions.Parse(configuration.GetConnectionString(TaskQueueExtensions.ConnectionName)!).ForQueue();
         options.AbortOnConnectFail = false;
         options.ClientName = clientName;
         var connection = await ConnectionMultiplexer.ConnectAsync(options);
