@@ -17,6 +17,9 @@ public enum FailureCategory
 
     /// <summary>Every page is a scanned image and OCR (off, or unable) gave no text: nothing to deliver.</summary>
     NoText,
+
+    /// <summary>The task id already names another document (bucket, object key or metadata differ): never rewritten.</summary>
+    TaskIdConflict,
 }
 
 /// <summary>What a failure means for the task's future.</summary>
@@ -48,6 +51,7 @@ public static class FailureCategories
         FailureCategory.IngestRejected => "ingest_rejected",
         FailureCategory.StorageUnavailable => "storage_unavailable",
         FailureCategory.NoText => "no_text",
+        FailureCategory.TaskIdConflict => "task_id_conflict",
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, null),
     };
 

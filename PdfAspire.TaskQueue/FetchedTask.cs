@@ -58,13 +58,22 @@ public sealed class FetchedTask
     /// <summary>The id of the dead letter a payload that is not a valid task becomes: one letter per distinct payload.</summary>
     public string MalformedId => UploadTaskParser.MalformedId(_bytes);
 
+    /// <summary>The id of the dead letter a task whose id names another document becomes.</summary>
+    public string ConflictId => UploadTaskParser.ConflictId(_bytes);
+
     /// <summary>The first <paramref name="bytes"/> of the payload, for the dead letter of an oversized one.</summary>
     public string Prefix(int bytes) => Encoding.UTF8.GetString(_bytes, 0, Math.Min(bytes, _bytes.Length));
 
     /// <summary>The attempt <see cref="BeginAttemptAsync"/> counted; null before.</summary>
     public TaskAttempt? Attempt { get; private set; }
 
-    public async Task<TaskAttempt> BeginAttemptAsync(DateTimeOffset now) => Attempt = await _history.BeginAttemptAsync(Valid, WorkerId, now);
+    public async Task<TaskAttempt> BeginAttemptAsync(DateTimeOffset now)
+    {
+        var attempt = await _history.BeginAttemptAsync(Valid, WorkerId, now);
+        // A task whose id names another document began nothing: its letter's timeline starts with the letter.
+        Attempt = attempt.ConflictsWith is null ? attempt : null;
+        return attempt;
+    }
 
     public Task RefundAttemptAsync() => _history.RefundAttemptAsync(Valid.TaskId);
 

@@ -18,9 +18,26 @@ internal static class HistoryScripts
     /// who has the task; indexes it on its first attempt. Returns the attempt number, the first attempt's time, the last
     /// failure's category, the infrastructure retries so far, and whether the task has a timeline. (Its place among the
     /// recent tasks comes with its outcome: every attempt ends in one, or in another attempt.)
+    /// The task id is an idempotency key: when the record names another bucket, object key or metadata, the task is not
+    /// this one delivered again but a conflict, and nothing is written; it returns {0, bucket, object key, metadata} as
+    /// recorded. (An empty recorded field is one an operator's retry could not know: no conflict.)
     /// </summary>
     public const string BeginAttempt = $$"""
         #!lua
+        local recorded = redis.call('HMGET', KEYS[1], '{{TaskRecordFields.Bucket}}', '{{TaskRecordFields.ObjectKey}}', '{{TaskRecordFields.Metadata}}')
+        local function same_metadata(a, b)
+          if (a or '') == b then return true end
+          local x = (a and a ~= '') and cjson.decode(a) or {}
+          local y = b ~= '' and cjson.decode(b) or {}
+          for k, v in pairs(x) do if y[k] ~= v then return false end end
+          for k, v in pairs(y) do if x[k] ~= v then return false end end
+          return true
+        end
+        if (recorded[1] and recorded[1] ~= '' and recorded[1] ~= ARGV[4])
+          or (recorded[2] and recorded[2] ~= '' and recorded[2] ~= ARGV[5])
+          or (recorded[2] and recorded[2] ~= '' and not same_metadata(recorded[3], ARGV[7])) then
+          return {0, recorded[1] or '', recorded[2] or '', recorded[3] or ''}
+        end
         local prior = redis.call('HMGET', KEYS[1], '{{TaskRecordFields.Attempts}}', '{{TaskRecordFields.FirstAttemptAt}}',
           '{{TaskRecordFields.LastErrorCategory}}', '{{TaskRecordFields.InfrastructureRetries}}', '{{TaskRecordFields.Timeline}}',
           '{{TaskRecordFields.LastStartedAt}}')

@@ -39,9 +39,21 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         {
             return EditOutcome.Invalid(error);
         }
-        if (task.TaskId != taskId && !UploadTaskParser.IsMalformed(taskId) && !UploadTaskParser.IsDerived(taskId))
+        if (task.TaskId != taskId)
         {
-            return EditOutcome.Invalid($"task_id must stay {taskId} (it is the idempotency key ingest stores the result under)");
+            if (!UploadTaskParser.IsMalformed(taskId) && !UploadTaskParser.IsDerived(taskId) && !UploadTaskParser.IsConflict(taskId))
+            {
+                return EditOutcome.Invalid($"task_id must stay {taskId} (it is the idempotency key ingest stores the result under)");
+            }
+            if (await LaneOfTaskAsync(task.TaskId) is { } inUse)
+            {
+                // Queued, it would be another document under that task's id: a conflict the worker refuses anyway.
+                return EditOutcome.Invalid($"task_id {task.TaskId} is already in use by another task (lane {inUse.Name}): give the edited task an id of its own");
+            }
+        }
+        else if (await LaneOfLetterAsync(taskId) is { } lane)
+        {
+            await RenameDocumentAsync(lane, task);
         }
         var entry = new TaskEvent
         {
@@ -65,7 +77,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
             return false;
         }
         var target = intoLane is null ? source : lanes.Find(intoLane) ?? throw new ArgumentException($"no lane {intoLane}", nameof(intoLane));
-        return target == source
+        return target == source && queuedAs == taskId
             ? await RetryInLaneAsync(source, taskId, entry, edited)
             : await RetryIntoLaneAsync(source, target, taskId, entry, edited, queuedAs);
     }
@@ -78,7 +90,12 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args) == 1;
     }
 
-    /// <summary>Queues the letter's payload (or the edit) in <paramref name="target"/>, waits for a replica, then removes the letter from <paramref name="source"/>.</summary>
+    /// <summary>
+    /// Queues the letter's payload (or the edit) in <paramref name="target"/> under <paramref name="queuedAs"/>, waits
+    /// for a replica, then removes the letter from <paramref name="source"/>; the letter's own record then says where
+    /// the task went. Also the way an edit queued under a new id goes in the letter's own lane: the new id's record is
+    /// written with it, the letter's is not left pending.
+    /// </summary>
     private async Task<bool> RetryIntoLaneAsync(QueueLane source, QueueLane target, string taskId, TaskEvent entry, string edited, string queuedAs)
     {
         // One operator moves a letter at a time (a double click, two operators): the other finds it claimed and does nothing.
@@ -97,8 +114,9 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
             return false;
         }
         var payload = edited.Length > 0 ? edited : letter.Payload;
+        var sameLane = target == source;
         if (!await EnqueueAsync(target, payload, RecordOf(queuedAs, payload, letter),
-            entry with { Message = $"{entry.Message ?? "retried"} from lane {source.Name}".TrimStart(), OriginalPayload = edited.Length > 0 ? letter.Payload : null }))
+            entry with { Message = sameLane ? entry.Message : $"{entry.Message ?? "retried"} from lane {source.Name}", OriginalPayload = edited.Length > 0 ? letter.Payload : null }))
         {
             // Queued, but no replica has it yet: a failover now could lose it, so the letter stays (a task queued twice
             // is delivered once; one lost is not).
@@ -106,7 +124,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         }
         // The letter goes only now that the task is queued (and a replica has it): in between, a failure leaves both.
         var keys = source.Keys;
-        var moved = entry with { Message = $"retried into lane {target.Name}" };
+        var moved = entry with { Message = sameLane ? $"queued as task {queuedAs}" : $"retried into lane {target.Name}" };
         RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
         RedisValue[] args = [taskId, TaskJournal.Json(moved), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, "", 0];
         await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args);
@@ -262,6 +280,40 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         _ = tx.SortedSetAddAsync(keys.RecentTasks, taskId, Stamps.Milliseconds(now));
         await tx.ExecuteAsync();
         return (await replicas.ConfirmAsync(keys.Pending)).Safe;
+    }
+
+    /// <summary>
+    /// An edit under the letter's own id changes the document the id names: its record and search entries say so
+    /// before the task is queued, so the worker finds the same task again, not a conflict.
+    /// </summary>
+    private async Task RenameDocumentAsync(QueueLane lane, ValidTask edited)
+    {
+        var keys = lane.Keys;
+        var record = keys.Task(edited.TaskId);
+        var old = await Db.HashGetAsync(record, [TaskRecordFields.FileName, TaskRecordFields.Metadata]);
+        var oldMetadata = old[1].IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)old[1]!, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString);
+        var tx = Db.CreateTransaction();
+        foreach (var entry in SearchEntries.For(edited.TaskId, old[0], oldMetadata))
+        {
+            _ = tx.SortedSetRemoveAsync(keys.TaskIndex, entry);
+        }
+        _ = tx.HashSetAsync(record, [
+            new(TaskRecordFields.FileName, edited.FileName), new(TaskRecordFields.Bucket, edited.Bucket), new(TaskRecordFields.ObjectKey, edited.ObjectKey)]);
+        _ = edited.Metadata.Count == 0
+            ? tx.HashDeleteAsync(record, TaskRecordFields.Metadata)
+            : tx.HashSetAsync(record, TaskRecordFields.Metadata, JsonSerializer.Serialize(edited.Metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString));
+        foreach (var entry in SearchEntries.For(edited.TaskId, edited.FileName, edited.Metadata))
+        {
+            _ = tx.SortedSetAddAsync(keys.TaskIndex, entry, 0, When.NotExists);
+        }
+        await tx.ExecuteAsync();
+    }
+
+    /// <summary>The lane in which <paramref name="taskId"/> has a record, if any.</summary>
+    private async Task<QueueLane?> LaneOfTaskAsync(string taskId)
+    {
+        var found = await Task.WhenAll(lanes.All.Select(async lane => (lane, await Db.KeyExistsAsync(lane.Keys.Task(taskId)))));
+        return found.FirstOrDefault(f => f.Item2).lane;
     }
 
     private async Task<QueueLane?> LaneOfLetterAsync(string taskId)

@@ -18,7 +18,7 @@ public static partial class TaskFieldRules
     public const int MaxFileNameLength = 255;
 
     /// <summary>Prefixes of the ids the worker gives tasks itself; a producer's id may not imitate them.</summary>
-    public static readonly string[] ReservedIdPrefixes = ["derived-", "malformed-"];
+    public static readonly string[] ReservedIdPrefixes = ["derived-", "malformed-", "conflict-"];
 
     /// <summary>
     /// Letters, digits, '.', '_' and '-', starting with a letter or digit. No ':' (the separator of every derived key, so
@@ -64,6 +64,16 @@ public static partial class TaskFieldRules
         fileName.Length > MaxFileNameLength ? $"file_name is over {MaxFileNameLength} characters"
         : FirstUnsafeCharacter(fileName) is { } unsafeCharacter ? $"file_name contains {unsafeCharacter}"
         : null;
+
+    /// <summary>
+    /// A metadata key is a name, shown and searched in the admin: no control or direction-override characters (a
+    /// newline or NUL would forge log lines, and once left out of the search index two keys would read the same).
+    /// Values are the producer's text and pass unchanged.
+    /// </summary>
+    public static string? MetadataError(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.Keys.Select(k => (Key: k, Unsafe: FirstUnsafeCharacter(k))).FirstOrDefault(k => k.Unsafe is not null) is { Unsafe: { } unsafeCharacter } bad
+            ? $"metadata key '{CleanFileName(bad.Key)}' contains {unsafeCharacter}"
+            : null;
 
     /// <summary>A file name a producer can use: unsafe characters dropped, at most <see cref="MaxFileNameLength"/> long.</summary>
     public static string CleanFileName(string fileName)

@@ -25,6 +25,10 @@ public sealed class TaskHistory(IConnectionMultiplexer redis, QueueKeys keys)
             .. SearchEntries.For(task.TaskId, task.FileName, task.Metadata).Select(e => (RedisValue)e),
         ];
         var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(HistoryScripts.BeginAttempt, scriptKeys, args))!;
+        if ((int)reply[0] == 0)
+        {
+            return TaskAttempt.Conflicting(new RecordedDocument((string)reply[1]!, (string)reply[2]!, (string)reply[3]!), now, workerId);
+        }
         return new TaskAttempt((int)reply[0], int.Parse((string)reply[3]!, CultureInfo.InvariantCulture), Stamps.Parse((string?)reply[1]),
             FailureCategories.FromWireName((string?)reply[2]), (int)reply[4] == 1, now, workerId);
     }
@@ -40,6 +44,28 @@ public sealed class TaskHistory(IConnectionMultiplexer redis, QueueKeys keys)
 public sealed record TaskAttempt(int Number, int InfrastructureRetries, DateTimeOffset? FirstAttemptAt, FailureCategory? LastFailure,
     bool HasTimeline, DateTimeOffset StartedAt, string WorkerId)
 {
+    /// <summary>
+    /// Set when the task's id already names another document: no attempt was counted and nothing was written; the
+    /// task becomes a <see cref="FailureCategory.TaskIdConflict"/> letter of its own.
+    /// </summary>
+    public RecordedDocument? ConflictsWith { get; private init; }
+
+    internal static TaskAttempt Conflicting(RecordedDocument recorded, DateTimeOffset now, string workerId) =>
+        new(0, 0, null, null, false, now, workerId) { ConflictsWith = recorded };
+
     /// <summary>The attempt's "started" event, with which a timeline begins when this attempt is its first eventful one.</summary>
     public string StartedEvent => TaskJournal.Started(StartedAt, WorkerId);
+}
+
+/// <summary>The document a task id's record names: what a second task with the same id must match to be the same task.</summary>
+public sealed record RecordedDocument(string Bucket, string ObjectKey, string MetadataJson)
+{
+    /// <summary>The two sides of a conflict, for the dead letter's message.</summary>
+    public string ConflictMessage(ValidTask task) =>
+        $"task_id {task.TaskId} is already in use by another document ({Describe(Bucket, ObjectKey, MetadataJson)}); this task names "
+        + $"{Describe(task.Bucket, task.ObjectKey, task.Metadata.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(task.Metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString))}. "
+        + "A task id names one document: queue this one under an id of its own.";
+
+    private static string Describe(string bucket, string objectKey, string metadata) =>
+        $"{bucket}/{objectKey}" + (metadata.Length == 0 ? ", no metadata" : $", metadata {(metadata.Length > 200 ? metadata[..200] + "…" : metadata)}");
 }

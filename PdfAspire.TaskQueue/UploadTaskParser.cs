@@ -40,7 +40,8 @@ public static class UploadTaskParser
         }
         var invalid = (parsed.TaskId is { } id ? TaskFieldRules.TaskIdError(id) : null)
             ?? TaskFieldRules.ObjectKeyError(parsed.ObjectKey)
-            ?? (parsed.FileName is { } name ? TaskFieldRules.FileNameError(name) : null);
+            ?? (parsed.FileName is { } name ? TaskFieldRules.FileNameError(name) : null)
+            ?? (parsed.Metadata is { } metadata ? TaskFieldRules.MetadataError(metadata) : null);
         if (invalid is not null)
         {
             error = invalid;
@@ -69,10 +70,16 @@ public static class UploadTaskParser
     /// <summary>The id of the dead letter a payload that is not a valid task becomes: one letter per distinct payload.</summary>
     public static string MalformedId(ReadOnlySpan<byte> payload) => "malformed-" + Hash(payload);
 
+    /// <summary>The id of the dead letter a task whose id names another document becomes: one letter per distinct payload.</summary>
+    public static string ConflictId(ReadOnlySpan<byte> payload) => "conflict-" + Hash(payload);
+
     public static bool IsDerived(string taskId) => taskId.StartsWith("derived-", StringComparison.Ordinal);
 
     /// <summary>The id of a dead letter made from a payload that was not a valid task.</summary>
     public static bool IsMalformed(string taskId) => taskId.StartsWith("malformed-", StringComparison.Ordinal);
+
+    /// <summary>The id of a dead letter made from a task whose id named another document.</summary>
+    public static bool IsConflict(string taskId) => taskId.StartsWith("conflict-", StringComparison.Ordinal);
 
     private static string Hash(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload))[..32];
 }

@@ -42,6 +42,9 @@ public sealed class PipelineDriver : IDisposable
 
     public IDatabase Redis => _redis.GetDatabase();
 
+    /// <summary>The admin's reads (search, task pages) over this system's Redis.</summary>
+    public QueueInsights Insights => QueueParts.Insights(_redis, Lanes);
+
     public static string NewTaskId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     public async Task UploadAsync(string key, byte[] content)

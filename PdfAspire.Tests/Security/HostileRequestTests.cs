@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Amazon.S3.Model;
 using Google.Protobuf;
 using Grpc.Core;
@@ -117,6 +118,112 @@ public sealed class HostileRequestTests(AppHostFixture system)
         var letter = await system.Pipeline.WaitForDeadLetterAsync(UploadTaskParser.MalformedId(RawPayload(taskId, "", "x.pdf", fileName)), Patience);
 
         Assert.Contains("U+202E", letter.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A task id is an idempotency key. A second task under the id of a delivered one, naming another document, used to
+    /// rewrite that task's record (object key, metadata, attempts) and its search entries, while ingest kept the first
+    /// result. Now it is a <c>task_id_conflict</c> letter of its own naming both sides, and the first task's record,
+    /// search entries and result are untouched; the same task delivered again is still simply processed again.
+    /// </summary>
+    [Fact]
+    public async Task ATaskIdInUse_NamingAnotherDocument_IsAConflictLetter_AndTheFirstTaskIsUntouched()
+    {
+        var taskId = PipelineDriver.NewTaskId("first");
+        await system.Pipeline.UploadAsync($"conflict/{taskId}/first.pdf", Corpus.Generated("the first document"));
+        await system.Pipeline.UploadAsync($"conflict/{taskId}/second.pdf", Corpus.Generated("a second document"));
+        var first = new UploadTask { TaskId = taskId, ObjectKey = $"conflict/{taskId}/first.pdf", Metadata = new Dictionary<string, string> { ["tenant"] = "owner", ["region"] = "eu" } };
+        await system.Pipeline.EnqueueAsync(first);
+        await system.Pipeline.WaitForResultsAsync([taskId], Patience);
+        var recordBefore = await RecordAsync(taskId);
+
+        var intruder = $"intruder{Guid.NewGuid():N}"[..16];
+        var second = JsonSerializer.Serialize(first with { ObjectKey = $"conflict/{taskId}/second.pdf", Metadata = new Dictionary<string, string> { ["tenant"] = intruder } },
+            TaskQueueJsonContext.Default.UploadTask);
+        await system.Pipeline.EnqueueRawAsync(second);
+        var letter = await system.Pipeline.WaitForDeadLetterAsync(UploadTaskParser.ConflictId(System.Text.Encoding.UTF8.GetBytes(second)), Patience);
+
+        Assert.Equal("task_id_conflict", letter.Category);
+        Assert.Contains($"conflict/{taskId}/first.pdf", letter.Message, StringComparison.Ordinal);
+        Assert.Contains($"conflict/{taskId}/second.pdf", letter.Message, StringComparison.Ordinal);
+        Assert.Equal(second, letter.Payload);
+        Assert.Equal(recordBefore, await RecordAsync(taskId));
+        Assert.Empty(await system.Pipeline.Insights.SearchAsync(intruder));
+        var stored = (await system.Pipeline.ResultAsync(taskId))!;
+        Assert.Equal(1, stored.Deliveries);
+        Assert.Contains("the first document", string.Join('\n', stored.PageTexts), StringComparison.Ordinal);
+
+        // The same task again (a producer's retry, the metadata in another order) is a repeat delivery, not a conflict.
+        await system.Pipeline.EnqueueAsync(first with { Metadata = new Dictionary<string, string> { ["region"] = "eu", ["tenant"] = "owner" } });
+        await Eventually.TrueAsync(async () => (await system.Pipeline.ResultAsync(taskId))!.Deliveries == 2, Patience, "the repeat delivery");
+        Assert.Equal(1, (await system.Pipeline.Administration.DeadLettersAsync()).Count(l => l.Message?.Contains(taskId, StringComparison.Ordinal) == true));
+    }
+
+    /// <summary>
+    /// The admin's editor: a malformed letter edited into a task whose id is in use is refused, naming why; edited into
+    /// an id of its own it is queued and delivered, and the letter's record says where it went instead of staying
+    /// pending for ever.
+    /// </summary>
+    [Fact]
+    public async Task EditingALetter_IntoAnIdInUse_IsRefused_AndIntoANewId_LeavesTheLetterMoved()
+    {
+        var existing = await system.Pipeline.SubmitAsync("in-use", Corpus.Generated("already delivered"));
+        await system.Pipeline.WaitForResultsAsync([existing], Patience);
+        var recordBefore = await RecordAsync(existing);
+        var key = $"edit-conflict/{existing}.pdf";
+        await system.Pipeline.UploadAsync(key, Corpus.Generated("the edited task's document"));
+        var broken = $$"""{"task_id":"{{existing}}","object_key":"{{key}}","bucket":"Not A Bucket"}""";
+        await system.Pipeline.EnqueueRawAsync(broken);
+        var letterId = UploadTaskParser.MalformedId(System.Text.Encoding.UTF8.GetBytes(broken));
+        await system.Pipeline.WaitForDeadLetterAsync(letterId, Patience);
+        var buckets = ServedBuckets.Only(PipelineDriver.Bucket);
+
+        var refused = await system.Pipeline.Administration.RetryEditedAsync(letterId, $$"""{"task_id":"{{existing}}","object_key":"{{key}}"}""", "operator", buckets);
+
+        Assert.False(refused.IsQueued);
+        Assert.Contains("already in use", refused.Error ?? "", StringComparison.Ordinal);
+        Assert.NotNull(await system.Pipeline.DeadLetterAsync(letterId));
+        Assert.Equal(recordBefore, await RecordAsync(existing));
+
+        var fresh = PipelineDriver.NewTaskId("edited");
+        var queued = await system.Pipeline.Administration.RetryEditedAsync(letterId, $$"""{"task_id":"{{fresh}}","object_key":"{{key}}"}""", "operator", buckets);
+        Assert.True(queued.IsQueued, queued.Error);
+        await system.Pipeline.WaitForResultsAsync([fresh], Patience);
+        Assert.Equal(TaskStatuses.Moved, (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(letterId), TaskRecordFields.Status));
+        Assert.Equal(TaskStatuses.Done, (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(fresh), TaskRecordFields.Status));
+    }
+
+    private async Task<Dictionary<string, string>> RecordAsync(string taskId) =>
+        (await system.Pipeline.TaskRecordAsync(taskId)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+
+    /// <summary>
+    /// A newline or NUL in a metadata key went into the search index as it was (and, left out there, made two keys read
+    /// the same); now such a key makes the task a malformed task. An '=' can't make two pairs look alike either:
+    /// <c>{"p=q":"r"}</c> and <c>{"p":"q=r"}</c> were both indexed as <c>m:p=q=r</c>.
+    /// </summary>
+    [Fact]
+    public async Task MetadataKey_WithAControlCharacter_IsRefused_AndAnEqualsSign_MakesNoTwoPairsAlike()
+    {
+        foreach (var key in new[] { @"tenant\n2026-12-01 INFO forged", @"tenant\u0000" })
+        {
+            var payload = $$$"""{"task_id":"{{{PipelineDriver.NewTaskId("control-key")}}}","object_key":"x.pdf","metadata":{"{{{key}}}":"x"}}""";
+            await system.Pipeline.EnqueueRawAsync(payload);
+            var letter = await system.Pipeline.WaitForDeadLetterAsync(UploadTaskParser.MalformedId(System.Text.Encoding.UTF8.GetBytes(payload)), Patience);
+
+            Assert.Equal("malformed_task", letter.Category);
+            Assert.Contains("metadata key", letter.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', letter.Message);
+        }
+
+        var p = $"p{Guid.NewGuid():N}"[..12];
+        var keyWithEquals = await system.Pipeline.SubmitAsync("equals-key", Corpus.Generated("one"), t => t with { Metadata = new Dictionary<string, string> { [$"{p}=q"] = $"r{p}" } });
+        var valueWithEquals = await system.Pipeline.SubmitAsync("equals-value", Corpus.Generated("two"), t => t with { Metadata = new Dictionary<string, string> { [p] = $"q=r{p}" } });
+        await system.Pipeline.WaitForResultsAsync([keyWithEquals, valueWithEquals], Patience);
+
+        // key=value splits at the first '=': the key p, the value q=r….
+        Assert.Equal([valueWithEquals], (await system.Pipeline.Insights.SearchAsync($"{p}=q=r{p}")).Select(t => t.TaskId));
+        // The other pair is found by its value.
+        Assert.Equal([keyWithEquals], (await system.Pipeline.Insights.SearchAsync($"r{p}")).Select(t => t.TaskId));
     }
 
     /// <summary>Kestrel's own 30 MB body limit used to cut ProcessDocument off before MAX_DOCUMENT_BYTES (100 MiB) did.</summary>

@@ -53,6 +53,11 @@ public sealed partial class TaskProcessor(
         var beginning = fetched.BeginAttemptAsync(startedAt);
         await using var run = pipeline.Start(ct => reader.DownloadAsync(task.Bucket, task.ObjectKey, ct), abort);
         var attempt = await beginning;
+        if (attempt.ConflictsWith is { } recorded)
+        {
+            return await DeadLetterUnattemptedAsync(fetched, fetched.ConflictId, FailureCategory.TaskIdConflict, fetched.Payload, payloadBytes: null,
+                recorded.ConflictMessage(task), startedAt, takeNext, abort);
+        }
         activity?.SetTag("pdfaspire.attempt", attempt.Number);
         if (attempt.Number > options.Value.MaxAttempts)
         {
@@ -161,24 +166,27 @@ public sealed partial class TaskProcessor(
     /// would let one producer's mistake double its weight in Redis and in every admin page that lists dead letters.
     /// </summary>
     public Task<FetchedTask?> RejectOversizedAsync(FetchedTask fetched, Func<bool> takeNext, CancellationToken abort) =>
-        DeadLetterMalformedAsync(fetched, fetched.Prefix(KeptPrefixBytes), fetched.Length,
+        DeadLetterUnattemptedAsync(fetched, fetched.MalformedId, FailureCategory.MalformedTask, fetched.Prefix(KeptPrefixBytes), fetched.Length,
             $"task is {fetched.Length:N0} bytes; the limit is {UploadTaskParser.MaxPayloadBytes:N0} (its first {KeptPrefixBytes:N0} bytes are kept)",
             clock.GetUtcNow(), takeNext, abort);
 
     private Task<FetchedTask?> DeadLetterMalformedAsync(FetchedTask fetched, string error, DateTimeOffset now, Func<bool> takeNext, CancellationToken abort) =>
-        DeadLetterMalformedAsync(fetched, fetched.Payload, payloadBytes: null, error, now, takeNext, abort);
+        DeadLetterUnattemptedAsync(fetched, fetched.MalformedId, FailureCategory.MalformedTask, fetched.Payload, payloadBytes: null, error, now, takeNext, abort);
 
-    /// <summary>A payload that is not a valid task: no task id can be trusted, so the letter is keyed by the payload's hash and one bad payload is one letter.</summary>
-    private async Task<FetchedTask?> DeadLetterMalformedAsync(FetchedTask fetched, string keptPayload, long? payloadBytes, string error, DateTimeOffset now,
-        Func<bool> takeNext, CancellationToken abort)
+    /// <summary>
+    /// A task that never began an attempt: a payload that is not a valid task, or one whose id names another document.
+    /// Its own id can't be used (none, or another task's), so the letter is keyed by the payload's hash
+    /// (<paramref name="id"/>) and one bad payload is one letter.
+    /// </summary>
+    private async Task<FetchedTask?> DeadLetterUnattemptedAsync(FetchedTask fetched, string id, FailureCategory category, string keptPayload, long? payloadBytes,
+        string error, DateTimeOffset now, Func<bool> takeNext, CancellationToken abort)
     {
-        var id = fetched.MalformedId;
         var letter = new DeadLetter
         {
             TaskId = id,
             Payload = keptPayload,
             PayloadBytes = payloadBytes,
-            Category = FailureCategory.MalformedTask.WireName(),
+            Category = category.WireName(),
             Message = error,
             Attempts = 1,
             WorkerId = worker.Id,
@@ -186,8 +194,8 @@ public sealed partial class TaskProcessor(
             FailedAt = now,
         };
         var next = await outcomes.WriteAsync("dead letter", id, () => fetched.DeadLetterAsync(letter, takeNext()), abort);
-        Count(fetched, FailureCategory.MalformedTask, deadLettered: true);
-        LogMalformed(id, error);
+        Count(fetched, category, deadLettered: true);
+        LogUnattempted(id, category.WireName(), error);
         return next;
     }
 
@@ -226,8 +234,8 @@ public sealed partial class TaskProcessor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead letter {ObjectKey} ({Category}) after {Attempts} attempts: {Reason}")]
     private partial void LogDeadLetter(string objectKey, string category, string reason, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dead letter {DeadLetterId} (malformed_task): {Reason}")]
-    private partial void LogMalformed(string deadLetterId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dead letter {DeadLetterId} ({Category}): {Reason}")]
+    private partial void LogUnattempted(string deadLetterId, string category, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown grace period over; {ObjectKey} goes back to pending")]
     private partial void LogAbandoned(string objectKey);
