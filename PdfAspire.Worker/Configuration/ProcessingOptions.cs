@@ -27,6 +27,23 @@ public sealed class ProcessingOptions
     [Range(1024, int.MaxValue, ErrorMessage = "MAX_DOCUMENT_BYTES must be between 1 KiB and 2 GiB (default 100 MiB).")]
     public long MaxDocumentBytes { get; set; } = 100L << 20;
 
+    /// <summary>
+    /// ProcessDocument calls this worker takes at once; more are refused at once with <c>RESOURCE_EXHAUSTED</c> and a
+    /// retry hint, instead of each holding its request's bytes while it waits for an extractor.
+    /// </summary>
+    [ConfigurationKeyName("PROCESS_DOCUMENT_MAX_CALLS")]
+    [Range(1, 1024, ErrorMessage = "PROCESS_DOCUMENT_MAX_CALLS must be between 1 and 1024 (default 4).")]
+    public int ProcessDocumentMaxCalls { get; set; } = 4;
+
+    /// <summary>
+    /// Request bytes the ProcessDocument calls in flight may hold together (each as its gRPC message header announces
+    /// it); a call that would pass it is refused at once like one call too many. Default: twice MAX_DOCUMENT_BYTES.
+    /// </summary>
+    [ConfigurationKeyName("PROCESS_DOCUMENT_MAX_BYTES")]
+    [SettingDefault("twice MAX_DOCUMENT_BYTES")]
+    [Range(1024, long.MaxValue, ErrorMessage = "PROCESS_DOCUMENT_MAX_BYTES must be at least 1 KiB (default: twice MAX_DOCUMENT_BYTES).")]
+    public long? ProcessDocumentMaxBytes { get; set; }
+
     /// <summary>Most pages a document may have; a longer one is <c>too_large</c>.</summary>
     [ConfigurationKeyName("MAX_PAGES")]
     [Range(1, 1_000_000, ErrorMessage = "MAX_PAGES must be between 1 and 1000000 (default 5000).")]
@@ -68,6 +85,11 @@ public sealed class ProcessingOptions
     [ConfigurationKeyName("EXTRACTOR_MEMORY_LIMIT_MB")]
     [Range(128, 1_048_576, ErrorMessage = "EXTRACTOR_MEMORY_LIMIT_MB must be between 128 and 1048576 (default 1024).")]
     public int ExtractorMemoryLimitMb { get; set; } = 1024;
+
+    /// <summary>The largest ProcessDocument request: the document limit plus room for the message's envelope.</summary>
+    public long MaxRequestBytes => Math.Min(int.MaxValue, MaxDocumentBytes + (1 << 20));
+
+    public long ProcessDocumentBytesInFlight => ProcessDocumentMaxBytes ?? 2 * MaxDocumentBytes;
 
     public TimeSpan DocumentTimeout => TimeSpan.FromSeconds(DocumentTimeoutSeconds);
     public TimeSpan LeaseTimeout => TimeSpan.FromSeconds(LeaseTimeoutSeconds);

@@ -30,7 +30,7 @@ public static class Extensions
             kestrel.Listen(address, worker.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, worker.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
             // ProcessDocument may carry a whole PDF: Kestrel's own 30 MB body limit must not undercut MAX_DOCUMENT_BYTES.
-            kestrel.Limits.MaxRequestBodySize = MaxMessageBytes(processing);
+            kestrel.Limits.MaxRequestBodySize = processing.MaxRequestBytes;
         });
 
         builder.AddTaskQueue();
@@ -40,15 +40,13 @@ public static class Extensions
 
         builder.Services.AddGrpc(grpc =>
         {
-            grpc.MaxReceiveMessageSize = (int)MaxMessageBytes(processing);
+            grpc.MaxReceiveMessageSize = (int)processing.MaxRequestBytes;
             grpc.EnableDetailedErrors = false;
         });
+        builder.Services.AddSingleton<ProcessDocumentAdmission>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks();
     }
-
-    /// <summary>The document limit plus room for ProcessDocument's envelope: content past it is refused before it is read.</summary>
-    private static long MaxMessageBytes(ProcessingOptions processing) => Math.Min(int.MaxValue, processing.MaxDocumentBytes + (1 << 20));
 
     public static void MapWorkerEndpoints(this WebApplication app)
     {
@@ -56,7 +54,9 @@ public static class Extensions
 
         // Its instruments observe the worker and its extractors from the start; nothing else asks for it.
         _ = app.Services.GetRequiredService<PodUsageMetrics>();
+        _ = app.Services.GetRequiredService<ProcessDocumentAdmission>();
 
+        app.UseMiddleware<ProcessDocumentAdmission>();
         app.MapGrpcService<DocumentService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
