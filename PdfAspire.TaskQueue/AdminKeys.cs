@@ -9,6 +9,12 @@ public sealed record AdminKeys(string Prefix)
     /// <summary>STRING counting sign-in attempts at one admin account from one address; expires with the lockout.</summary>
     public string SignInAttempts(string account, string address) => $"{Prefix}:admin:signin-failures:{account}:{address}";
 
+    /// <summary>
+    /// HASH of one admin account's sign-in failures from browsers it does not know, every address together
+    /// (<c>attempts</c>) and the end of its backoff (<c>until</c>, Unix ms); expires with the lockout.
+    /// </summary>
+    public string AccountSignInAttempts(string account) => $"{Prefix}:admin:signin-account:{account}";
+
     /// <summary>STRING present while one admin sign-in is valid: signing out deletes it, so the cookie dies with it.</summary>
     public string AdminSession(string sessionId) => $"{Prefix}:admin:session:{sessionId}";
 

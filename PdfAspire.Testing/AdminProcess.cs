@@ -14,7 +14,8 @@ public sealed class AdminProcess : IAsyncDisposable
     private AdminProcess(Process process, int port)
     {
         _process = process;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Address = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient { BaseAddress = Address };
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
     }
@@ -31,6 +32,12 @@ public sealed class AdminProcess : IAsyncDisposable
     }
 
     public int ProcessId => _process.Id;
+
+    /// <summary>The operator's password of every admin started here.</summary>
+    public const string OperatorPassword = "benchmark-operator-password";
+
+    /// <summary>Its HTTP address, on 127.0.0.1.</summary>
+    public Uri Address { get; }
 
     /// <summary>A client of its HTTP port (/health needs no sign-in).</summary>
     public HttpClient Http { get; }
@@ -53,7 +60,7 @@ public sealed class AdminProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ADMIN_OPERATOR_PASSWORD"] = "benchmark-operator-password";
+        start.Environment["ADMIN_OPERATOR_PASSWORD"] = OperatorPassword;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

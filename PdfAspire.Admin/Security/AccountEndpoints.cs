@@ -17,14 +17,14 @@ public static class AccountEndpoints
     public static void MapAccountEndpoints(this WebApplication app)
     {
         app.MapPost(SignInPath, async ([FromForm] string? user, [FromForm] string? password, [FromForm] string? returnUrl,
-            HttpContext context, SignInService signIn) =>
+            HttpContext context, SignInService signIn, KnownDevices devices) =>
         {
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             SignInResult result;
             System.Security.Claims.ClaimsPrincipal? principal;
             try
             {
-                (result, principal) = await signIn.SignInAsync(user, password, address);
+                (result, principal) = await signIn.SignInAsync(user, password, address, user is { } named && devices.IsKnown(context, named));
             }
             catch (Exception e) when (e is RedisException or RedisTimeoutException)
             {
@@ -38,6 +38,7 @@ public static class AccountEndpoints
                 return Results.LocalRedirect($"{SignInPath}?error={error}&returnUrl={Uri.EscapeDataString(LocalOnly(returnUrl))}");
             }
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal!);
+            devices.Remember(context, principal!.Identity!.Name!);
             return Results.LocalRedirect(LocalOnly(returnUrl));
         }).AllowAnonymous();
 

@@ -26,6 +26,23 @@ public sealed class AdminOptions : IValidatableObject
     public int LockoutMinutes { get; set; } = 15;
 
     /// <summary>
+    /// Failed sign-ins at one account, from every address together, before its backoff begins: the lockout per address
+    /// alone let a client with many addresses (an IPv6 one has millions) guess on. Browsers that have signed in to the
+    /// account before (a device cookie) neither count nor wait, so an attacker can't lock the operators out.
+    /// </summary>
+    [ConfigurationKeyName("ADMIN_ACCOUNT_LOCKOUT_ATTEMPTS")]
+    [Range(1, 100_000, ErrorMessage = "ADMIN_ACCOUNT_LOCKOUT_ATTEMPTS must be between 1 and 100000 (default 20).")]
+    public int AccountLockoutAttempts { get; set; } = 20;
+
+    /// <summary>
+    /// Past the account's budget, the wait before its next sign-in from a browser it does not know; it doubles with
+    /// each further failure, up to ADMIN_LOCKOUT_MINUTES.
+    /// </summary>
+    [ConfigurationKeyName("ADMIN_ACCOUNT_BACKOFF_SECONDS")]
+    [Range(1, 3600, ErrorMessage = "ADMIN_ACCOUNT_BACKOFF_SECONDS must be between 1 and 3600 (default 15).")]
+    public int AccountBackoffSeconds { get; set; } = 15;
+
+    /// <summary>
     /// Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated addresses or CIDR ranges),
     /// such as the Ingress controller's pods. Empty: none, and the client address is the connection's own, so nobody
     /// can dodge the sign-in lockout by sending a forwarded-for header.

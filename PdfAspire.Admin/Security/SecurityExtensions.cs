@@ -14,6 +14,7 @@ public static class SecurityExtensions
     {
         builder.Services.AddOptions<AdminOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddSingleton<AdminSessions>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>

@@ -12,12 +12,39 @@ public sealed partial class AdminHttp : IDisposable
     private readonly HttpClient _http;
 
     public AdminHttp(AppHostFixture system, CookieContainer? cookies = null)
+        : this(system.Endpoint("pdf-admin", "http"), from: null, cookies)
+    {
+    }
+
+    /// <param name="admin">The admin's address.</param>
+    /// <param name="from">
+    /// A loopback address of 127.0.0.0/8 to connect from, so the admin sees a client of that address (the whole range
+    /// is this machine's own); null for the system's choice. Only for an admin listening on 127.0.0.1.
+    /// </param>
+    /// <param name="cookies">A cookie jar to share with another client (the same browser); a new one when null.</param>
+    public AdminHttp(Uri admin, IPAddress? from, CookieContainer? cookies = null)
     {
         Cookies = cookies ?? new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false })
+        var handler = new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
+        if (from is not null)
         {
-            BaseAddress = system.Endpoint("pdf-admin", "http"),
-        };
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        _http = new HttpClient(handler) { BaseAddress = admin };
     }
 
     public CookieContainer Cookies { get; }

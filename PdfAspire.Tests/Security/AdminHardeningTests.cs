@@ -134,6 +134,7 @@ public sealed class AdminHardeningTests(AppHostFixture system) : IAsyncLifetime
         foreach (var account in new[] { "operator", "viewer", "unknown" })
         {
             await system.Redis.KeyDeleteAsync(system.Pipeline.Lanes.AdminKeys.SignInAttempts(account, Address));
+            await system.Redis.KeyDeleteAsync(system.Pipeline.Lanes.AdminKeys.AccountSignInAttempts(account));
         }
     }
 }
