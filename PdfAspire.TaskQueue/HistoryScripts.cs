@@ -112,10 +112,10 @@ internal static class HistoryScripts
     /// length and digest), task id, the letter's JSON, now (ms), category, message, the "dead lettered" event, the
     /// attempt's "started" event (or "" when no attempt began: a malformed payload), events kept, the payload's length
     /// and SHA-1 when it is found by them (an oversized one, never sent back to Redis), else "", "1" to take the next
-    /// task. Moves the task to the dead letters (and, with "1", the next pending one into processing).
+    /// task, then the letter's summary JSON. KEYS 7-9: the dead letters' index, summaries and counts. Moves the task to
+    /// the dead letters, indexed (and, with "1", the next pending one into processing).
     /// </summary>
-    public const string DeadLetter = $$"""
-        #!lua
+    public const string DeadLetter = "#!lua\n" + DeadLetterIndexScripts.Functions + $$"""
         if ARGV[10] ~= '' then
           for _, entry in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
             if #entry == tonumber(ARGV[10]) and redis.sha1hex(entry) == ARGV[11] then
@@ -127,6 +127,7 @@ internal static class HistoryScripts
           redis.call('LREM', KEYS[1], 1, ARGV[1])
         end
         redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+        index(KEYS[7], KEYS[8], KEYS[9], ARGV[2], ARGV[13], ARGV[5], ARGV[4])
         redis.call('HSET', KEYS[3], '{{TaskRecordFields.Status}}', '{{TaskStatuses.Dead}}', '{{TaskRecordFields.LastErrorCategory}}', ARGV[5],
           '{{TaskRecordFields.LastError}}', ARGV[6], '{{TaskRecordFields.CompletedAt}}', ARGV[4], '{{TaskRecordFields.Timeline}}', 1)
         if ARGV[8] ~= '' and redis.call('EXISTS', KEYS[5]) == 0 then redis.call('RPUSH', KEYS[5], ARGV[8]) end

@@ -12,7 +12,7 @@ namespace PdfAspire.TaskQueue;
 /// another lane is two steps under a claim on the letter: the task is queued there first (and, with replicas, the write
 /// acknowledged by one), then the letter removed; a failure between them leaves the letter, never loses the task.
 /// </summary>
-public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes lanes, ReplicaAcknowledgement replicas, TimeProvider clock)
+public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes lanes, DeadLetterPages pages, ReplicaAcknowledgement replicas, TimeProvider clock)
 {
     /// <summary>How long a retry into another lane holds its letter against a second one: far longer than the move takes.</summary>
     private static readonly TimeSpan RetryClaimTime = TimeSpan.FromSeconds(30);
@@ -85,7 +85,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
     private async Task<bool> RetryInLaneAsync(QueueLane lane, string taskId, TaskEvent entry, string edited)
     {
         var keys = lane.Keys;
-        RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
+        RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks, keys.DeadIndex, keys.DeadSummaries, keys.DeadCounts];
         RedisValue[] args = [taskId, TaskJournal.Json(entry), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, edited, 1];
         return (int)await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args) == 1;
     }
@@ -125,7 +125,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         // The letter goes only now that the task is queued (and a replica has it): in between, a failure leaves both.
         var keys = source.Keys;
         var moved = entry with { Message = sameLane ? $"queued as task {queuedAs}" : $"retried into lane {target.Name}" };
-        RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks];
+        RedisKey[] scriptKeys = [keys.Dead, keys.Pending, keys.Task(taskId), keys.TaskEvents(taskId), keys.RecentTasks, keys.DeadIndex, keys.DeadSummaries, keys.DeadCounts];
         RedisValue[] args = [taskId, TaskJournal.Json(moved), Stamps.Milliseconds(entry.At), TaskJournal.MaxEvents, "", 0];
         await Db.ScriptEvaluateAsync(QueueScripts.RetryDead, scriptKeys, args);
         return true;
@@ -147,7 +147,8 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         await RetryDeadLettersAsync(await IdsAsync(category), operatorName);
 
     public async Task<bool> DeleteDeadLetterAsync(string taskId) =>
-        await LaneOfLetterAsync(taskId) is { } lane && await Db.HashDeleteAsync(lane.Keys.Dead, taskId);
+        await LaneOfLetterAsync(taskId) is { Keys: var keys }
+        && (int)await Db.ScriptEvaluateAsync(DeadLetterIndexScripts.Remove, [keys.Dead, keys.DeadIndex, keys.DeadSummaries, keys.DeadCounts], [taskId]) == 1;
 
     /// <summary>Deletes each of <paramref name="taskIds"/> (one HDEL each); returns how many were still there.</summary>
     public async Task<int> DeleteDeadLettersAsync(IEnumerable<string> taskIds)
@@ -160,18 +161,10 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         return deleted;
     }
 
-    /// <summary>Deletes every dead letter of <paramref name="category"/>, or all of them when it is null.</summary>
-    public async Task<long> PurgeAsync(string? category)
-    {
-        long deleted = 0;
-        foreach (var group in (await DeadLettersAsync()).Where(d => category is null || d.Category == category).GroupBy(d => d.Lane))
-        {
-            deleted += await Db.HashDeleteAsync(lanes.Find(group.Key)!.Keys.Dead, [.. group.Select(d => (RedisValue)d.TaskId)]);
-        }
-        return deleted;
-    }
-
-    /// <summary>Every lane's dead letters, each with its lane.</summary>
+    /// <summary>
+    /// Every lane's dead letters whole, payloads included, each with its lane: for tools and tests that need them all.
+    /// The admin's pages read <see cref="DeadLetterPages"/>, a page at a time.
+    /// </summary>
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync()
     {
         var perLane = await Task.WhenAll(lanes.All.Select(async lane => (lane, await Db.HashValuesAsync(lane.Keys.Dead))));
@@ -322,8 +315,7 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         return found.FirstOrDefault(f => f.Item2).lane;
     }
 
-    private async Task<IReadOnlyList<string>> IdsAsync(string? category) =>
-        [.. (await DeadLettersAsync()).Where(d => category is null || d.Category == category).Select(d => d.TaskId)];
+    private Task<IReadOnlyList<string>> IdsAsync(string? category) => pages.IdsAsync(new DeadLetterQuery(category));
 }
 
 /// <summary>What an edit-and-retry did: queued (as which task), refused (why), or nothing because the letter had gone.</summary>

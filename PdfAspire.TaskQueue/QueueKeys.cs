@@ -23,6 +23,15 @@ public sealed record QueueKeys(string Pending)
     /// <summary>HASH of dead letters by task id: tasks that will not be retried without an operator.</summary>
     public string Dead => $"{Tag}:dead";
 
+    /// <summary>ZSET of the dead letters' task ids by when they failed (Unix ms): the failures page's order, a page at a time.</summary>
+    public string DeadIndex => $"{Dead}:index";
+
+    /// <summary>HASH of each dead letter's <see cref="DeadLetterSummary"/> by task id: what a page lists and a search reads.</summary>
+    public string DeadSummaries => $"{Dead}:summaries";
+
+    /// <summary>HASH of how many dead letters there are of each category.</summary>
+    public string DeadCounts => $"{Dead}:counts";
+
     /// <summary>STRING held for a few seconds while an operator's retry moves one dead letter into another lane.</summary>
     public string RetryClaim(string taskId) => $"{Dead}:moving:{taskId}";
 

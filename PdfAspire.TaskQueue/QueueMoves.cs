@@ -92,7 +92,11 @@ public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, Tas
     internal async Task<FetchedTask?> DeadLetterAsync(string workerId, string payload, DeadLetter letter, TaskAttempt? attempt, bool takeNext,
         (long Length, string Sha1)? oversized = null)
     {
-        RedisKey[] scriptKeys = [keys.Processing(workerId), keys.Dead, keys.Task(letter.TaskId), keys.RecentTasks, keys.TaskEvents(letter.TaskId), keys.Pending];
+        RedisKey[] scriptKeys =
+        [
+            keys.Processing(workerId), keys.Dead, keys.Task(letter.TaskId), keys.RecentTasks, keys.TaskEvents(letter.TaskId), keys.Pending,
+            keys.DeadIndex, keys.DeadSummaries, keys.DeadCounts,
+        ];
         RedisValue[] args =
         [
             payload, letter.TaskId, JsonSerializer.Serialize(letter, TaskQueueJsonContext.Default.DeadLetter), Stamps.Milliseconds(letter.FailedAt),
@@ -104,6 +108,7 @@ public sealed class QueueMoves(IConnectionMultiplexer redis, QueueKeys keys, Tas
             }),
             attempt?.StartedEvent ?? "", TaskJournal.MaxEvents,
             oversized is { } o ? o.Length : "", oversized?.Sha1 ?? "", takeNext ? "1" : "0",
+            DeadLetterSummary.Of(letter).ToJson(),
         ];
         return Next(workerId, await Db.ScriptEvaluateAsync(HistoryScripts.DeadLetter, scriptKeys, args));
     }

@@ -83,10 +83,10 @@ internal static class QueueScripts
     /// dead letter's payload (or the edited one in its place) and removes the letter in one step, so a retry clicked
     /// twice, or by two operators at once, queues the task once. The task starts again with fresh attempts. An edit keeps
     /// the original payload in the event it adds to the timeline. A letter whose payload was truncated (over the size
-    /// limit) is retried only edited. With "0" the letter goes and its history says where the task went.
+    /// limit) is retried only edited. With "0" the letter goes and its history says where the task went. KEYS 6-8: the
+    /// dead letters' index, summaries and counts, from which the letter goes with it.
     /// </summary>
-    public const string RetryDead = $$"""
-        #!lua
+    public const string RetryDead = "#!lua\n" + DeadLetterIndexScripts.Functions + $$"""
         local letter = redis.call('HGET', KEYS[1], ARGV[1])
         if not letter then return 0 end
         local decoded = cjson.decode(letter)
@@ -102,6 +102,7 @@ internal static class QueueScripts
         end
         local payload = edited ~= '' and edited or decoded['{{DeadLetter.PayloadField}}']
         redis.call('HDEL', KEYS[1], ARGV[1])
+        unindex(KEYS[6], KEYS[7], KEYS[8], ARGV[1])
         if ARGV[6] == '1' then
           redis.call('LPUSH', KEYS[2], payload)
           redis.call('HSET', KEYS[3], '{{TaskRecordFields.Status}}', '{{TaskStatuses.Pending}}', '{{TaskRecordFields.Attempts}}', 0,

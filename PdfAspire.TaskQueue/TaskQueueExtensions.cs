@@ -34,6 +34,7 @@ public static class TaskQueueExtensions
         builder.Services.AddSingleton<LegacyKeyMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LegacyKeyMigration>());
         builder.Services.AddSingleton<ReplicaAcknowledgement>();
+        builder.Services.AddSingleton<DeadLetterPages>();
         builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddSingleton<QueueInsights>();
         builder.Services.AddSingleton(TimeProvider.System);

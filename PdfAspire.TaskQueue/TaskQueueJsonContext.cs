@@ -11,6 +11,7 @@ namespace PdfAspire.TaskQueue;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(UploadTask))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(DeadLetterSummary))]
 [JsonSerializable(typeof(TaskEvent))]
 [JsonSerializable(typeof(TaskResult))]
 [JsonSerializable(typeof(ResultDetails))]

@@ -12,7 +12,7 @@ public static class QueueParts
         new(redis, Options.Create(new QueueOptions { Name = name, Lanes = lanes }), Options.Create(retention ?? new RetentionOptions()), TimeProvider.System);
 
     public static QueueAdministration Administration(IConnectionMultiplexer redis, QueueLanes lanes) =>
-        new(redis, lanes, new ReplicaAcknowledgement(redis), TimeProvider.System);
+        new(redis, lanes, new DeadLetterPages(redis, lanes), new ReplicaAcknowledgement(redis), TimeProvider.System);
 
     public static QueueInsights Insights(IConnectionMultiplexer redis, QueueLanes lanes) => new(redis, lanes, TimeProvider.System);
 }

@@ -43,6 +43,7 @@ public sealed class AdminComponentContext : BunitContext
         Services.AddSingleton(Lanes);
         Services.AddSingleton(Lanes.AdminKeys);
         Services.AddSingleton(Administration);
+        Services.AddSingleton(new DeadLetterPages(redis.Connection, Lanes));
         Services.AddSingleton(QueueParts.Insights(redis.Connection, Lanes));
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(ServedBuckets.Only(Bucket));

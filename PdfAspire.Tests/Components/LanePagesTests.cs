@@ -46,7 +46,8 @@ public sealed class LanePagesTests(RedisServer redis) : IClassFixture<RedisServe
         var page = context.Render<Failures>();
         page.WaitForElement($"[data-testid='retry-into-{context.InteractiveLane}']").Click();
 
-        page.Find("[data-testid=retry-urgent-task]").Click();
+        // The grid reads its page from the server once it is shown.
+        page.WaitForElement("[data-testid=retry-urgent-task]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("Queued urgent.pdf again.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
         Assert.Equal([letter.Payload], (await context.Redis.ListRangeAsync(context.InteractiveLane)).Select(v => (string)v!));

@@ -23,8 +23,9 @@ public sealed class RedisOutageTests
 
         page.WaitForAssertion(() => Assert.Contains("Redis did not answer", page.Find("[data-testid=redis-problem]").TextContent, StringComparison.Ordinal),
             TimeSpan.FromSeconds(30));
-        // Still a working page: its other controls respond.
+        // Still a working page: its other controls respond, and say what they could not read.
         page.Find($"[data-testid=edit-{letter.TaskId}]").Click();
-        page.WaitForElement("[data-testid=edit-panel]");
+        page.WaitForAssertion(() => Assert.Contains("while reading the dead letter", page.Find("[data-testid=redis-problem]").TextContent, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
     }
 }

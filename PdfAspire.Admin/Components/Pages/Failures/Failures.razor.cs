@@ -5,17 +5,21 @@ namespace PdfAspire.Admin.Components.Pages.Failures;
 
 /// <summary>
 /// Dead letters grouped by category, narrowed by a search (file, id, key, error, or a metadata pair) and by age, and
-/// the operator's ways out: retry (one, selected, everything matching), edit and retry, delete, purge. Bulk actions
-/// count and ask first, act letter by letter through the queue's atomic script (a letter retried twice is queued
-/// once), and report what they did.
+/// the operator's ways out: retry (one, selected, everything matching), edit and retry, delete, purge. The grid reads
+/// one page at a time from the dead letters' index (<see cref="DeadLetterPages"/>): the circuit keeps that page and
+/// the counts, never every letter, and no payload but the one being edited. Bulk actions count and ask first, act
+/// letter by letter through the queue's atomic script (a letter retried twice is queued once), and report what they did.
 /// </summary>
 public partial class Failures
 {
-    private IReadOnlyList<DeadLetter> _letters = [];
-    private HashSet<DeadLetter> _selected = [];
+    private const int PageSize = 25;
+
+    private MudDataGrid<DeadLetterSummary>? _grid;
+    private IReadOnlyDictionary<string, long> _categories = new Dictionary<string, long>();
+    private int _matching;
+    private HashSet<DeadLetterSummary> _selected = [];
     private string? _category;
     private ActionResult? _result;
-    private bool _loaded;
     private string _filter = "";
     private int _olderThanDays;
     private DeadLetter? _editing;
@@ -23,6 +27,8 @@ public partial class Failures
     private string? _editError;
 
     [Microsoft.AspNetCore.Components.Inject] private QueueAdministration Queue { get; set; } = default!;
+
+    [Microsoft.AspNetCore.Components.Inject] private DeadLetterPages Pages { get; set; } = default!;
 
     [Microsoft.AspNetCore.Components.Inject] private ServedBuckets Buckets { get; set; } = default!;
 
@@ -35,54 +41,81 @@ public partial class Failures
 
     private static readonly int[] AgeChoices = [0, 1, 7, 30];
 
-    private bool Filtered => _category is not null || _filter.Trim().Length > 0 || _olderThanDays > 0;
+    private DeadLetterQuery Query => new(_category, _filter, _olderThanDays > 0 ? Clock.GetUtcNow().AddDays(-_olderThanDays) : null);
 
-    private IEnumerable<IGrouping<string, DeadLetter>> Groups =>
-        _letters.GroupBy(d => d.Category).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal);
+    private bool Filtered => Query.IsFiltered;
 
-    private IReadOnlyList<DeadLetter> Visible
+    private long AllLetters => _categories.Values.Sum();
+
+    private IEnumerable<KeyValuePair<string, long>> Groups =>
+        _categories.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal);
+
+    /// <summary>The grid's server-side read: one page of what the category, search and age select.</summary>
+    private async Task<GridData<DeadLetterSummary>> LoadPageAsync(GridState<DeadLetterSummary> state, CancellationToken cancellation)
     {
-        get
+        DeadLetterPage? page = null;
+        await WithRedisAsync("reading the dead letters", async () => page = await Pages.PageAsync(Query, state.Page * state.PageSize, state.PageSize));
+        if (page is null)
         {
-            var failedBefore = Clock.GetUtcNow().AddDays(-_olderThanDays);
-            return [.. _letters
-                .Where(d => _category is null || d.Category == _category)
-                .Where(d => _olderThanDays == 0 || d.FailedAt < failedBefore)
-                .Where(d => DeadLetterSearch.Matches(d, _filter))
-                .OrderByDescending(d => d.FailedAt)];
+            return new GridData<DeadLetterSummary> { Items = [], TotalItems = 0 };
         }
+        // Shown in the grid's toolbar, which renders with the page.
+        _matching = page.Matching;
+        var shown = page.Letters.Select(l => l.TaskId).ToHashSet(StringComparer.Ordinal);
+        _selected = [.. _selected.Where(d => shown.Contains(d.TaskId))];
+        return new GridData<DeadLetterSummary> { Items = page.Letters, TotalItems = page.Matching };
     }
 
     protected override async Task OnInitializedAsync()
     {
         await base.OnInitializedAsync();
-        await WithRedisAsync("reading the dead letters", ReloadAsync);
+        await WithRedisAsync("reading the dead letters", ReadCategoriesAsync);
     }
 
-    private void SelectCategory(string? category)
+    private async Task ReadCategoriesAsync()
+    {
+        _categories = await Pages.CategoriesAsync();
+        if (_category is not null && !_categories.ContainsKey(_category))
+        {
+            _category = null;
+        }
+    }
+
+    private Task SelectCategory(string? category)
     {
         _category = category;
-        _selected = [];
+        return FilterChangedAsync();
     }
 
-    private void FilterChanged(string? filter)
+    private Task SearchChanged(string? filter)
     {
         _filter = filter ?? "";
-        _selected = [];
+        return FilterChangedAsync();
     }
 
-    private void AgeChanged(int days)
+    private Task AgeChanged(int days)
     {
         _olderThanDays = days;
-        _selected = [];
+        return FilterChangedAsync();
     }
 
-    private void Edit(DeadLetter letter)
+    private Task FilterChangedAsync()
     {
-        _editing = letter;
-        _editedPayload = letter.Payload;
-        _editError = null;
+        _selected = [];
+        return ReloadAsync();
     }
+
+    private async Task EditAsync(DeadLetterSummary summary) => await WithRedisAsync("reading the dead letter", async () =>
+    {
+        _editing = await Pages.LetterAsync(summary.TaskId);
+        _editedPayload = _editing?.Payload ?? "";
+        _editError = null;
+        if (_editing is null)
+        {
+            _result = new ActionResult($"{Name(summary)} is no longer a dead letter.", Severity.Info);
+            await ReloadAsync();
+        }
+    });
 
     private Task RetryEditedAsync() => AsOperatorAsync(async () =>
     {
@@ -95,7 +128,7 @@ public partial class Failures
         {
             _editing = null;
             await ReportAsync(outcome.QueuedAs == letter.TaskId
-                ? $"Queued {Name(letter)} again with the edited task."
+                ? $"Queued {letter.FileName ?? letter.TaskId} again with the edited task."
                 : $"Queued the edited task as {outcome.QueuedAs}.", changed: true);
         }
         else
@@ -104,13 +137,13 @@ public partial class Failures
         }
     });
 
-    private Task RetryOneAsync(DeadLetter letter) => AsOperatorAsync(async () =>
+    private Task RetryOneAsync(DeadLetterSummary letter) => AsOperatorAsync(async () =>
     {
         var retried = await Queue.RetryDeadLetterAsync(letter.TaskId, OperatorName, _retryInto);
         await ReportAsync(retried ? $"Queued {Name(letter)} again." : $"{Name(letter)} was no longer a dead letter.", retried);
     });
 
-    private Task DeleteOneAsync(DeadLetter letter) => AsOperatorAsync(async () =>
+    private Task DeleteOneAsync(DeadLetterSummary letter) => AsOperatorAsync(async () =>
     {
         if (await ConfirmAsync("Delete dead letter", $"Delete {Name(letter)}? Its task will not be processed.", "Delete"))
         {
@@ -139,10 +172,10 @@ public partial class Failures
         }
     });
 
-    /// <summary>Everything the category, search and age select, counted and confirmed first; letter by letter.</summary>
+    /// <summary>Everything the category, search and age select (not only the page shown), counted and confirmed first; letter by letter.</summary>
     private Task RetryShownAsync() => AsOperatorAsync(async () =>
     {
-        var ids = Visible.Select(d => d.TaskId).ToList();
+        var ids = await Pages.IdsAsync(Query);
         if (await ConfirmAsync(Filtered ? "Retry matching" : "Retry all", $"Queue {ids.Count} dead letters again?", "Retry"))
         {
             var retried = await Queue.RetryDeadLettersAsync(ids, OperatorName, _retryInto);
@@ -152,7 +185,7 @@ public partial class Failures
 
     private Task PurgeShownAsync() => AsOperatorAsync(async () =>
     {
-        var ids = Visible.Select(d => d.TaskId).ToList();
+        var ids = await Pages.IdsAsync(Query);
         if (await ConfirmAsync(Filtered ? "Delete matching" : "Purge all", $"Delete {ids.Count} dead letters for good? Their tasks will not be processed.", "Delete"))
         {
             var deleted = await Queue.DeleteDeadLettersAsync(ids);
@@ -166,19 +199,13 @@ public partial class Failures
         await ReloadAsync();
     }
 
+    /// <summary>The counts, then the grid's page; the page re-renders with the counts once the caller's event is done.</summary>
     private async Task ReloadAsync()
     {
-        _letters = await Queue.DeadLettersAsync();
-        _loaded = true;
-        var ids = _letters.Select(d => d.TaskId).ToHashSet(StringComparer.Ordinal);
-        _selected = [.. _selected.Where(d => ids.Contains(d.TaskId))];
-        if (_category is not null && _letters.All(d => d.Category != _category))
+        await WithRedisAsync("reading the dead letters", ReadCategoriesAsync);
+        if (_grid is not null)
         {
-            _category = null;
-        }
-        if (_editing is { } editing && !ids.Contains(editing.TaskId))
-        {
-            _editing = null;
+            await _grid.ReloadServerData();
         }
     }
 
@@ -186,7 +213,7 @@ public partial class Failures
     private static string Summary(string verb, int done, int chosen) =>
         done == chosen ? $"{verb} {done} dead letter{(done == 1 ? "" : "s")}." : $"{verb} {done} of {chosen}; the others had already been handled.";
 
-    private static string Name(DeadLetter letter) => letter.FileName ?? letter.TaskId;
+    private static string Name(DeadLetterSummary letter) => letter.FileName ?? letter.TaskId;
 
     private sealed record ActionResult(string Message, Severity Severity);
 }
