@@ -14,8 +14,9 @@ namespace PdfAspire.Worker.Grpc;
 /// length) before any of the message is read. A request over the size limit is refused at once; so is one that
 /// would take the calls or the request bytes in flight past PROCESS_DOCUMENT_MAX_CALLS / PROCESS_DOCUMENT_MAX_BYTES,
 /// with a retry hint (<c>grpc-retry-pushback-ms</c>, gRPC's retry pushback). Either way the stream is reset so the
-/// caller stops sending: without this, each waiting call held its whole request in memory, and an oversized one was
-/// answered only after it had been sent in full.
+/// caller stops sending. Without this, each waiting call held its whole request in memory (12 calls of 94 MB took a
+/// worker to 4.5 GB), and an oversized one that said its length up front got no useful status (Kestrel failed its
+/// first read: gRPC UNKNOWN).
 /// </summary>
 public sealed partial class ProcessDocumentAdmission : IMiddleware
 {
