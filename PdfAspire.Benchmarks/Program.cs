@@ -7,7 +7,7 @@ using PdfAspire.Benchmarks.Quality;
 // the per-task overhead; `--quality` measures the delivered text against pdftotext (and OCR against the pages scans
 // were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation; `--queue`
 // measures what each task and each idle process costs the Redis every worker shares; `--lanes` what a priority lane buys
-// a task behind a backlog; `--failover` what a Redis Cluster failover loses.
+// a task behind a backlog; `--failover` what a Redis Cluster failover loses; `--startup` a new worker's first minute.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
@@ -29,6 +29,11 @@ if (args.Contains("--lanes"))
 if (args.Contains("--failover"))
 {
     await PdfAspire.Benchmarks.Queue.FailoverBenchmark.RunAsync(smoke, output, environment);
+    return;
+}
+if (args.Contains("--startup"))
+{
+    await StartupBenchmark.RunAsync(smoke, output, environment);
     return;
 }
 if (args.Contains("--quality"))
