@@ -34,3 +34,4 @@ echo "== benchmark, smoke mode (proves the benchmark works; figures on a tiny co
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --queue --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --lanes --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
+dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --startup --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
