@@ -264,6 +264,11 @@ public sealed class QueueAdministration(IConnectionMultiplexer redis, QueueLanes
         {
             fields.Add(new(TaskRecordFields.Metadata, JsonSerializer.Serialize(metadata, TaskQueueJsonContext.Default.IReadOnlyDictionaryStringString)));
         }
+        if (task.Metadata is not { Count: > 0 })
+        {
+            // The lane may hold a record of this id from an earlier life: what it names now has no metadata.
+            _ = tx.HashDeleteAsync(keys.Task(taskId), TaskRecordFields.Metadata);
+        }
         _ = tx.HashSetAsync(keys.Task(taskId), [.. fields]);
         foreach (var indexEntry in SearchEntries.For(taskId, task.FileName, task.Metadata))
         {
