@@ -78,13 +78,18 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
     /// OCR runs inside the extractor's isolation: a scanned document that needs longer than the 10 s deadline is a
     /// timeout, and the tools reading it (pdftoppm, tesseract) die with their extractor instead of using the core on.
     /// Killed alone, the extractor would leave its running tool to init, still reading a page; so the moment the dead
-    /// letter is written, no such tool may run anywhere (this collection's tests run one at a time).
+    /// letter is written, no tool of this worker's extractors may run (told apart from other tests' tools by the
+    /// temporary folder they inherit, which names the worker's process id: re-parented to init, a tool is no longer
+    /// among the worker's descendants).
     /// </summary>
     [Fact]
     public async Task OcrPastTheDeadline_IsATimeout_AndNoOcrToolOutlivesIt()
     {
-        var (outcome, letter) = await hostile.ProcessAsync("long_scan", TextFixtures.Scanned(pages: 12), Patience);
-        var running = RunningOcrTools();
+        var processing = hostile.ProcessAsync("long_scan", TextFixtures.Scanned(pages: 12), Patience);
+        // The filter below finds this worker's tools while they run, so an empty list after the deadline means something.
+        await Eventually.TrueAsync(() => Task.FromResult(RunningOcrTools(hostile.Worker.ProcessId).Count > 0), Patience, "an OCR tool of this worker running");
+        var (outcome, letter) = await processing;
+        var running = RunningOcrTools(hostile.Worker.ProcessId);
 
         Assert.True(outcome == "timeout", $"expected timeout, got {outcome} ({letter?.Message})");
         Assert.Empty(running);
@@ -92,21 +97,28 @@ public sealed class HostileDocumentTests(HostileWorker hostile) : IClassFixture<
         Assert.Equal("done", afterwards);
     }
 
-    /// <summary>OCR tools that are alive: a killed one waiting for init to reap it (state Z) uses nothing.</summary>
-    private static List<string> RunningOcrTools() =>
+    /// <summary>
+    /// OCR tools of <paramref name="workerPid"/>'s extractors that are alive: a killed one waiting for init to reap it
+    /// (state Z) uses nothing.
+    /// </summary>
+    private static List<string> RunningOcrTools(int workerPid) =>
         [.. Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsDigit)).Select(Describe)
-            .Where(p => p.Command is "tesseract" or "pdftoppm" && p.State != "Z").Select(p => $"{p.Command} ({p.State})")];
+            .Where(p => p.Command is "tesseract" or "pdftoppm" && p.State != "Z"
+                && p.Environment.Contains($"pdfaspire-extractor-{workerPid}-", StringComparison.Ordinal))
+            .Select(p => $"{p.Command} ({p.State})")];
 
-    private static (string Command, string State) Describe(string? id)
+    private static (string Command, string State, string Environment) Describe(string? id)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{id}/stat");
-            return (File.ReadAllText($"/proc/{id}/comm").Trim(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0]);
+            return (File.ReadAllText($"/proc/{id}/comm").Trim(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0],
+                File.ReadAllText($"/proc/{id}/environ"));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return ("", "");
+            // Gone meanwhile, or another user's.
+            return ("", "", "");
         }
     }
 }
