@@ -108,10 +108,11 @@ public sealed class ProcessDocumentAdmissionTests(AppHostFixture system)
     {
         private readonly HeldBody _body;
         private readonly CancellationTokenSource _end = new();
+        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private HeldCall(HttpClient http, Uri worker, uint announced, int sent, bool declaresLength)
         {
-            _body = new HeldBody(announced, sent, declaresLength, _end.Token);
+            _body = new HeldBody(announced, sent, declaresLength, _ended.Task);
             var request = new HttpRequestMessage(HttpMethod.Post, new Uri(worker, ProcessDocument)) 
             {
                 Content = _body,
@@ -136,6 +137,7 @@ public sealed class ProcessDocumentAdmissionTests(AppHostFixture system)
 
         public async ValueTask DisposeAsync()
         {
+            _ended.TrySetResult();
             await _end.CancelAsync();
             try
             {
@@ -154,11 +156,12 @@ public sealed class ProcessDocumentAdmissionTests(AppHostFixture system)
         private readonly uint _announced;
         private readonly int _sent;
         private readonly bool _declaresLength;
-        private readonly CancellationToken _end;
+        private readonly Task _callEnded;
 
-        public HeldBody(uint announced, int sent, bool declaresLength, CancellationToken end)
+        // callEnded completes when the test ends the call: until then the rest of the message never comes.
+        public HeldBody(uint announced, int sent, bool declaresLength, Task callEnded)
         {
-            (_announced, _sent, _declaresLength, _end) = (announced, sent, declaresLength, end);
+            (_announced, _sent, _declaresLength, _callEnded) = (announced, sent, declaresLength, callEnded);
             Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         }
 
@@ -171,8 +174,8 @@ public sealed class ProcessDocumentAdmissionTests(AppHostFixture system)
             await stream.WriteAsync(header, cancellationToken);
             await stream.WriteAsync(new byte[_sent], cancellationToken);
             await stream.FlushAsync(cancellationToken);
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _end);
-            await Task.Delay(Timeout.Infinite, both.Token);
+            // Held open, the rest unsent, until the test ends the call (or the client gives up on the request).
+            await _callEnded.WaitAsync(cancellationToken);
         }
 
         protected override bool TryComputeLength(out long length)
