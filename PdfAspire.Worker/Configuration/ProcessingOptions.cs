@@ -86,6 +86,15 @@ public sealed class ProcessingOptions
     [Range(128, 1_048_576, ErrorMessage = "EXTRACTOR_MEMORY_LIMIT_MB must be between 128 and 1048576 (default 1024).")]
     public int ExtractorMemoryLimitMb { get; set; } = 1024;
 
+    /// <summary>
+    /// Documents with more pages than this are split: after their first this-many pages, the rest goes in page ranges
+    /// to the document's own extractor and to any of the worker's extractors that are idle, and the text is merged in
+    /// page order. <c>0</c> extracts every document in one piece. Has no effect with EXTRACTION_ISOLATION=none.
+    /// </summary>
+    [ConfigurationKeyName("EXTRACTION_SPLIT_PAGES")]
+    [Range(0, 1_000_000, ErrorMessage = "EXTRACTION_SPLIT_PAGES must be between 0 and 1000000 (default 8).")]
+    public int ExtractionSplitPages { get; set; } = 8;
+
     /// <summary>The largest ProcessDocument request: the document limit plus room for the message's envelope.</summary>
     public long MaxRequestBytes => Math.Min(int.MaxValue, MaxDocumentBytes + (1 << 20));
 

@@ -33,38 +33,29 @@ public static class PdfExtractor
         MaxStackDepth = MaxStackDepth,
     };
 
-    /// <summary>Extracts <paramref name="pdf"/> (seekable, at position 0), checking <paramref name="ct"/> between pages.</summary>
+    /// <summary>Extracts the whole of <paramref name="pdf"/> (seekable, at position 0), checking <paramref name="ct"/> between pages.</summary>
     public static ExtractedPdf Extract(Stream pdf, ExtractionSettings settings, CancellationToken ct)
     {
+        using var document = Open(pdf, settings);
+        return ExtractedRange.Merge([document.Extract(PageRange.All, ct)], settings.Ocr is not null);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="pdf"/> (seekable, at position 0, left open: the document reads it as pages are asked for).
+    /// </summary>
+    /// <exception cref="TaskFailedException">Not a PDF, encrypted, unreadable, or more pages than MAX_PAGES.</exception>
+    public static OpenedPdf Open(Stream pdf, ExtractionSettings settings)
+    {
         RequirePdfHeader(pdf);
-        using var document = Open(pdf);
-        var pageCount = document.NumberOfPages;
-        if (pageCount > settings.MaxPages)
+        var document = OpenDocument(pdf);
+        if (document.NumberOfPages > settings.MaxPages)
         {
+            var pageCount = document.NumberOfPages;
+            document.Dispose();
             throw new TaskFailedException(FailureCategory.TooLarge,
                 $"document has {pageCount:N0} pages; the limit (MAX_PAGES) is {settings.MaxPages:N0}");
         }
-        using var scratch = new ScratchFile(pdf);
-        var pages = new List<PageResult>(pageCount);
-        var scans = 0;
-        for (var number = 1; number <= pageCount; number++)
-        {
-            ct.ThrowIfCancellationRequested();
-            var (page, scanned) = ExtractPage(document, number, settings, scratch);
-            pages.Add(page);
-            scans += scanned ? 1 : 0;
-        }
-        if (scans > 0 && pages.All(p => p.Text.Length == 0))
-        {
-            var why = settings.Ocr is null ? "OCR is off (OCR_ENABLED)" : pages.FirstOrDefault(p => p.Error is not null)?.Error ?? "OCR found no text";
-            throw new TaskFailedException(FailureCategory.NoText, $"no page has text: {scans} of {pageCount} are scanned images, and {why}");
-        }
-        if (pageCount == 0 || pages.All(p => p.Error is not null))
-        {
-            var first = pages.FirstOrDefault()?.Error ?? "the document has no pages";
-            throw new TaskFailedException(FailureCategory.Corrupt, $"no page could be read: {first}");
-        }
-        return new ExtractedPdf(pageCount, pages, ReadMetadata(document));
+        return new OpenedPdf(pdf, document, settings);
     }
 
     private static void RequirePdfHeader(Stream pdf)
@@ -82,7 +73,7 @@ public static class PdfExtractor
         }
     }
 
-    private static PdfDocument Open(Stream pdf)
+    private static PdfDocument OpenDocument(Stream pdf)
     {
         try
         {
@@ -99,7 +90,7 @@ public static class PdfExtractor
     }
 
     /// <returns>The page, and whether it is a scan (read by OCR, or left without text when OCR could not read it).</returns>
-    private static (PageResult Page, bool Scanned) ExtractPage(PdfDocument document, int number, ExtractionSettings settings, ScratchFile scratch)
+    internal static (PageResult Page, bool Scanned) ExtractPage(PdfDocument document, int number, ExtractionSettings settings, ScratchFile scratch)
     {
         Page page;
         string text;
@@ -135,7 +126,7 @@ public static class PdfExtractor
         }
     }
 
-    private static PdfMetadata ReadMetadata(PdfDocument document)
+    internal static PdfMetadata ReadMetadata(PdfDocument document)
     {
         DocumentInformation info = document.Information;
         return new PdfMetadata(info.Title, info.Author, info.Subject, info.Keywords, info.Creator, info.Producer,

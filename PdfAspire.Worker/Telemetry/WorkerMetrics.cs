@@ -5,11 +5,12 @@ using PdfAspire.TaskQueue;
 namespace PdfAspire.Worker.Telemetry;
 
 /// <summary>
-/// The operations guide's metrics (docs/guide.md). The Prometheus exporter adds the unit and <c>_total</c> suffixes, so these export
-/// as pdf_tasks_processed_total, pdf_tasks_failed_total{category,outcome}, pdf_processing_duration_seconds,
-/// pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight, pdf_extractor_exits_total{reason} and
-/// pdf_ingest_request_duration_seconds{status}. The task and queue series carry a <c>queue</c> label with the lane's
-/// pending list (<c>REDIS_QUEUE_LANES</c>), so a dashboard sums them or shows each lane.
+/// The operations guide's metrics (docs/guide.md). The Prometheus exporter adds the unit and <c>_total</c> suffixes, so
+/// these export as pdf_tasks_processed_total, pdf_tasks_failed_total{category,outcome},
+/// pdf_processing_duration_seconds, pdf_queue_length, pdf_pages_processed_total, pdf_tasks_in_flight,
+/// pdf_extractor_exits_total{reason} and pdf_ingest_request_duration_seconds{status}; beside them
+/// pdf_extraction_ranges_total{extractor}. The task and queue series carry a <c>queue</c> label with the lane's pending
+/// list (<c>REDIS_QUEUE_LANES</c>), so a dashboard sums them or shows each lane.
 /// </summary>
 public sealed class WorkerMetrics
 {
@@ -21,6 +22,7 @@ public sealed class WorkerMetrics
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _ingestDuration;
     private readonly Counter<long> _extractorExits;
+    private readonly Counter<long> _ranges;
     private readonly Dictionary<string, QueueLength> _queueLengths;
     private int _inFlight;
 
@@ -40,6 +42,8 @@ public sealed class WorkerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _extractorExits = meter.CreateCounter<long>("pdf_extractor_exits",
             description: "Extractor processes that a document ended, by reason (crash, deadline, memory).");
+        _ranges = meter.CreateCounter<long>("pdf_extraction_ranges",
+            description: "Page ranges of documents split across extractors (EXTRACTION_SPLIT_PAGES), by the extractor that read them: own or borrowed.");
         meter.CreateObservableGauge("pdf_queue_length",
             () => _queueLengths.Select(l => new Measurement<long>(l.Value.Read(), Lane(l.Key))),
             description: "Tasks waiting in each lane's pending list, as last read by this worker.");
@@ -69,6 +73,8 @@ public sealed class WorkerMetrics
         {
             RecordExtractorExit(reason, 0);
         }
+        RecordExtractionRange(borrowed: false, 0);
+        RecordExtractionRange(borrowed: true, 0);
     }
 
     public void SetQueueLength(string lane, long length) => _queueLengths[lane].Set(length);
@@ -93,6 +99,10 @@ public sealed class WorkerMetrics
 
     public void RecordExtractorExit(ExtractorExit reason, long count = 1) =>
         _extractorExits.Add(count, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
+
+    /// <summary>A range after a split document's first, read by its own extractor or by an idle one it borrowed.</summary>
+    public void RecordExtractionRange(bool borrowed, long count = 1) =>
+        _ranges.Add(count, new KeyValuePair<string, object?>("extractor", borrowed ? "borrowed" : "own"));
 
     public void RecordIngestCall(TimeSpan duration, StatusCode status) =>
         _ingestDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status.ToString()));

@@ -25,12 +25,16 @@ public static class ExtractorHost
         var output = Console.OpenStandardOutput();
         // stdout carries the protocol: anything a library prints goes to stderr instead.
         Console.SetOut(Console.Error);
-        var buffer = Array.Empty<byte>();
-        while (ExtractorProtocol.TryReadRequest(input, ref buffer, out var length))
+        var held = new HeldDocument(settings);
+        while (ExtractorProtocol.TryReadRequest(input, out var request))
         {
-            var reply = Extract(buffer, length, settings);
+            var reply = held.Extract(input, request);
             ExtractorProtocol.WriteReply(output, reply);
-            ReleaseGarbage();
+            if (reply.Outcome != ExtractionOutcome.Extracted || request.Release || reply.Range!.PageCount <= request.Range.Last)
+            {
+                held.Release();
+                ReleaseGarbage();
+            }
             if (reply.Outcome == ExtractionOutcome.OutOfMemory)
             {
                 RemoveTemporaryFolder();
@@ -38,6 +42,7 @@ public static class ExtractorHost
                 return 3;
             }
         }
+        held.Release();
         RemoveTemporaryFolder();
         return 0;
     }
@@ -103,25 +108,56 @@ public static class ExtractorHost
         return int.Parse(line.AsSpan(prefix.Length).Trim(), CultureInfo.InvariantCulture);
     }
 
-    private static ExtractorReply Extract(byte[] buffer, int length, ExtractionSettings settings)
+    /// <summary>The document this extractor has open between the ranges of it the worker sends, with its bytes.</summary>
+    private sealed class HeldDocument(ExtractionSettings settings)
     {
-        try
+        private byte[] _buffer = [];
+        private long _id;
+        private OpenedPdf? _pdf;
+
+        public ExtractorReply Extract(Stream input, ExtractorRequest request)
         {
-            using var pdf = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: false);
-            return new ExtractorReply(ExtractionOutcome.Extracted, PdfExtractor.Extract(pdf, settings, CancellationToken.None));
+            try
+            {
+                var pdf = Open(input, request);
+                return new ExtractorReply(ExtractionOutcome.Extracted, pdf.Extract(request.Range, CancellationToken.None));
+            }
+            catch (TaskFailedException e)
+            {
+                return new ExtractorReply(ExtractionOutcome.Failed, Category: e.Category.WireName(), Message: e.Message);
+            }
+            catch (OutOfMemoryException)
+            {
+                return new ExtractorReply(ExtractionOutcome.OutOfMemory);
+            }
+            catch (Exception e) when (e is not IOException)
+            {
+                return new ExtractorReply(ExtractionOutcome.Failed, Category: FailureCategory.ParserCrash.WireName(),
+                    Message: $"the parser failed: {PdfExtractor.Describe(e)}");
+            }
         }
-        catch (TaskFailedException e)
+
+        public void Release()
         {
-            return new ExtractorReply(ExtractionOutcome.Failed, Category: e.Category.WireName(), Message: e.Message);
+            _pdf?.Dispose();
+            _pdf = null;
         }
-        catch (OutOfMemoryException)
+
+        private OpenedPdf Open(Stream input, ExtractorRequest request)
         {
-            return new ExtractorReply(ExtractionOutcome.OutOfMemory);
-        }
-        catch (Exception e)
-        {
-            return new ExtractorReply(ExtractionOutcome.Failed, Category: FailureCategory.ParserCrash.WireName(),
-                Message: $"the parser failed: {PdfExtractor.Describe(e)}");
+            if (!request.HasDocument)
+            {
+                return _pdf is not null && _id == request.Document
+                    ? _pdf
+                    : throw new InvalidOperationException($"the worker asked for {request.Range} of document {request.Document}, which this extractor does not hold");
+            }
+            // The buffer is the open document's until it is released: the next document's bytes go in after that.
+            Release();
+            ExtractorProtocol.ReadDocument(input, request, ref _buffer);
+            _id = request.Document;
+            var stream = new MemoryStream(_buffer, 0, request.PdfLength, writable: false, publiclyVisible: false);
+            _pdf = PdfExtractor.Open(stream, settings);
+            return _pdf;
         }
     }
 }

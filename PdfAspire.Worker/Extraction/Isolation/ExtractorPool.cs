@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Storage;
@@ -9,11 +8,12 @@ namespace PdfAspire.Worker.Extraction.Isolation;
 /// <summary>
 /// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): one long-lived extractor per slot of the
 /// worker's <see cref="WorkerCapacity"/>, started on first use and replaced whenever a document kills it. A document
-/// waits for a free extractor inside its own deadline.
+/// waits for a free extractor inside its own deadline; a long one also borrows the extractors no document is using
+/// (see <see cref="DocumentExtraction"/>).
 /// </summary>
 public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
 {
-    private readonly Channel<ExtractorProcess?> _idle;
+    private readonly ExtractorSlots _slots;
     private readonly List<ExtractorProcess> _started = [];
     private readonly IOptions<ProcessingOptions> _options;
     private readonly ExtractionSettings _settings;
@@ -29,27 +29,27 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         {
             ExtractorProcess.RemoveFoldersOfGoneWorkers();
         }
-        var size = capacity.Total;
-        _idle = Channel.CreateBounded<ExtractorProcess?>(size);
-        for (var i = 0; i < size; i++)
-        {
-            // An empty slot: its process starts when a document first needs it.
-            _idle.Writer.TryWrite(null);
-        }
+        _slots = new ExtractorSlots(capacity.Total);
     }
 
     public async Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
     {
-        var slot = await _idle.Reader.ReadAsync(ct);
+        var slot = await _slots.TakeAsync(ct);
+        return await OnSlotAsync(slot, own => new DocumentExtraction(this, document.Content, ct).RunAsync(own));
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the slot's extractor (a new one if it has none, or it died), then gives the slot back.</summary>
+    private async Task<T> OnSlotAsync<T>(ExtractorProcess? slot, Func<ExtractorProcess, Task<T>> work)
+    {
         ExtractorProcess? extractor = null;
         try
         {
             extractor = slot is { IsAlive: true } ? slot : Replace(slot);
-            return await extractor.ExtractAsync(document.Content, ct);
+            return await work(extractor);
         }
         finally
         {
-            _idle.Writer.TryWrite(extractor is { IsAlive: true } ? extractor : Retire(extractor));
+            _slots.Return(extractor is { IsAlive: true } ? extractor : Retire(extractor));
         }
     }
 

@@ -18,7 +18,10 @@ public sealed partial class ExtractorProcess : IDisposable
 
     private static readonly TimeSpan MemoryCheckInterval = TimeSpan.FromMilliseconds(100);
 
+    private static long _lastDocumentId;
+
     private readonly Process _process;
+    private readonly ExtractionSettings _settings;
     private readonly long _memoryLimitBytes;
     private readonly ILogger _logger;
     private readonly StandardErrorTail _stderr = new();
@@ -26,9 +29,13 @@ public sealed partial class ExtractorProcess : IDisposable
     /// <summary>The extractor's temporary folder (its TMPDIR), removed with it: a killed extractor can't clean up after OCR.</summary>
     private readonly DirectoryInfo _scratch;
 
-    private ExtractorProcess(Process process, DirectoryInfo scratch, long memoryLimitBytes, ILogger logger)
+    /// <summary>The document the process has open between ranges (0: none), so its bytes are sent once.</summary>
+    private long _heldDocument;
+
+    private ExtractorProcess(Process process, ExtractionSettings settings, DirectoryInfo scratch, long memoryLimitBytes, ILogger logger)
     {
         _process = process;
+        _settings = settings;
         _scratch = scratch;
         _memoryLimitBytes = memoryLimitBytes;
         _logger = logger;
@@ -98,7 +105,7 @@ public sealed partial class ExtractorProcess : IDisposable
         var scratch = Directory.CreateTempSubdirectory($"{TemporaryFolderPrefix}{Environment.ProcessId}-");
         ConfineEnvironment(start, memoryLimitBytes, scratch.FullName);
         var process = Process.Start(start) ?? throw new InvalidOperationException("the extractor process did not start");
-        return new ExtractorProcess(process, scratch, memoryLimitBytes, logger);
+        return new ExtractorProcess(process, settings, scratch, memoryLimitBytes, logger);
     }
 
     /// <summary>
@@ -127,19 +134,48 @@ public sealed partial class ExtractorProcess : IDisposable
         || (name.StartsWith("DOTNET_", StringComparison.Ordinal) && !name.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
         || name.StartsWith("COMPlus_", StringComparison.Ordinal);
 
-    /// <summary>
-    /// Extracts one document. Cancelling <paramref name="ct"/> (the deadline, or the end of the shutdown grace period)
-    /// kills the process: a hung parse stops using a core the moment its time is up.
-    /// </summary>
+    /// <summary>A new id for a document whose ranges go to extractor processes: the protocol names documents by it.</summary>
+    public static long NewDocumentId() => Interlocked.Increment(ref _lastDocumentId);
+
+    /// <summary>Extracts the whole of one document; see <see cref="ExtractAsync(long, ReadOnlyMemory{byte}, PageRange, bool, CancellationToken)"/>.</summary>
     public async Task<ExtractedPdf> ExtractAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
+    {
+        var (range, _) = await ExtractAsync(NewDocumentId(), pdf, PageRange.All, release: true, ct);
+        return ExtractedRange.Merge([range], _settings.Ocr is not null);
+    }
+
+    /// <summary>
+    /// Tells the process to let go of the document it holds, if any: its ranges went to other extractors, and it would
+    /// otherwise keep it (and what parsing it left) until its next document.
+    /// </summary>
+    public async Task ReleaseAsync(CancellationToken ct)
+    {
+        if (_heldDocument != 0)
+        {
+            await ExtractAsync(_heldDocument, ReadOnlyMemory<byte>.Empty, new PageRange(1, 0), release: true, ct);
+        }
+    }
+
+    /// <summary>
+    /// Extracts <paramref name="range"/> of document <paramref name="document"/>, sending its bytes only if the process
+    /// does not hold it from an earlier range; <paramref name="release"/> when no more of its ranges will come here.
+    /// Cancelling <paramref name="ct"/> (the deadline, or the end of the shutdown grace period) kills the process: a
+    /// hung parse stops using a core the moment its time is up.
+    /// </summary>
+    /// <returns>The range, and the size of its reply in bytes.</returns>
+    public async Task<(ExtractedRange Range, int ReplyBytes)> ExtractAsync(long document, ReadOnlyMemory<byte> pdf, PageRange range, bool release,
+        CancellationToken ct)
     {
         _stderr.Clear();
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var overMemory = WatchMemoryAsync(watch.Token);
-        ExtractorReply? reply;
+        (ExtractorReply Reply, int Bytes)? reply;
         try
         {
-            await ExtractorProtocol.WriteRequestAsync(_process.StandardInput.BaseStream, pdf, watch.Token);
+            // Not `held ? null : pdf`: null would convert to an empty ReadOnlyMemory, which is a document of no bytes.
+            ReadOnlyMemory<byte>? bytes = _heldDocument == document ? default(ReadOnlyMemory<byte>?) : pdf;
+            _heldDocument = 0;
+            await ExtractorProtocol.WriteRequestAsync(_process.StandardInput.BaseStream, document, range, release, bytes, watch.Token);
             reply = await ExtractorProtocol.ReadReplyAsync(_process.StandardOutput.BaseStream, (int)Math.Min(int.MaxValue, _memoryLimitBytes), watch.Token)
                 .WaitAsync(watch.Token);
         }
@@ -169,13 +205,19 @@ public sealed partial class ExtractorProcess : IDisposable
         {
             throw OverMemory();
         }
-        return reply switch
+        switch (reply)
         {
-            null => throw await DiedAsync(),
-            { Outcome: ExtractionOutcome.Extracted, Pdf: { } extracted } => extracted,
-            { Outcome: ExtractionOutcome.OutOfMemory } => throw Exited(ExtractorExit.Memory, OverMemory()),
-            _ => throw new TaskFailedException(FailureCategories.FromWireName(reply.Category) ?? FailureCategory.ParserCrash, reply.Message ?? "no reason given"),
-        };
+            case null:
+                throw await DiedAsync();
+            case ({ Outcome: ExtractionOutcome.Extracted, Range: { } extracted }, var bytes):
+                // The process released the document after its last page, or when told to.
+                _heldDocument = release || extracted.PageCount <= range.Last ? 0 : document;
+                return (extracted, bytes);
+            case ({ Outcome: ExtractionOutcome.OutOfMemory }, _):
+                throw Exited(ExtractorExit.Memory, OverMemory());
+            case var (failed, _):
+                throw new TaskFailedException(FailureCategories.FromWireName(failed.Category) ?? FailureCategory.ParserCrash, failed.Message ?? "no reason given");
+        }
     }
 
     /// <summary>CPU time and resident memory of the process now; nothing once it has gone.</summary>

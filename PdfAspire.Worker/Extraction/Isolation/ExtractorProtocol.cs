@@ -17,7 +17,15 @@ public enum ExtractionOutcome
     OutOfMemory,
 }
 
-public sealed record ExtractorReply(ExtractionOutcome Outcome, ExtractedPdf? Pdf = null, string? Category = null, string? Message = null);
+public sealed record ExtractorReply(ExtractionOutcome Outcome, ExtractedRange? Range = null, string? Category = null, string? Message = null);
+
+/// <summary>
+/// One request: the pages <see cref="Range"/> of document <see cref="Document"/> (an id the worker gives each document),
+/// whose <see cref="PdfLength"/> bytes follow when <see cref="HasDocument"/>; without them the extractor holds that
+/// document from an earlier range. The extractor keeps the document open after replying unless <see cref="Release"/> says no more ranges of it
+/// will come to this extractor, or the range reached its last page.
+/// </summary>
+public readonly record struct ExtractorRequest(long Document, PageRange Range, bool Release, bool HasDocument, int PdfLength);
 
 [JsonSerializable(typeof(ExtractorReply))]
 [JsonSerializable(typeof(ExtractionSettings))]
@@ -26,42 +34,63 @@ internal sealed partial class ExtractorJson : JsonSerializerContext;
 
 /// <summary>
 /// The worker ↔ extractor protocol over the child's stdin and stdout, one exchange at a time.
-/// Request: int32 length, the PDF's bytes. Reply: int32 length, the <see cref="ExtractorReply"/> as UTF-8 JSON.
-/// Integers are little-endian. The <see cref="ExtractionSettings"/> are the process's for its life, given as JSON on
-/// its command line.
+/// Request: int64 document id, int32 first page, int32 last page, one byte of flags (1: release the document after
+/// this range; 2: the document's bytes follow, none when the extractor holds it already), int32 length, then that
+/// many bytes of PDF.
+/// Reply: int32 length, the <see cref="ExtractorReply"/> as UTF-8 JSON. Integers are little-endian. The
+/// <see cref="ExtractionSettings"/> are the process's for its life, given as JSON on its command line.
 /// </summary>
 public static class ExtractorProtocol
 {
+    private const int RequestHeaderBytes = 8 + 4 + 4 + 1 + 4;
+    private const byte ReleaseFlag = 1;
+    private const byte DocumentFlag = 2;
+
     public static string SettingsArgument(ExtractionSettings settings) => JsonSerializer.Serialize(settings, ExtractorJson.Default.ExtractionSettings);
 
     public static ExtractionSettings ReadSettingsArgument(string json) =>
         JsonSerializer.Deserialize(json, ExtractorJson.Default.ExtractionSettings) ?? throw new ArgumentException("no extraction settings");
 
-    public static async Task WriteRequestAsync(Stream stream, ReadOnlyMemory<byte> pdf, CancellationToken ct)
+    /// <summary>Writes one request; <paramref name="pdf"/> is null when the extractor holds the document already.</summary>
+    public static async Task WriteRequestAsync(Stream stream, long document, PageRange range, bool release, ReadOnlyMemory<byte>? pdf, CancellationToken ct)
     {
-        var header = new byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(header, pdf.Length);
+        var header = new byte[RequestHeaderBytes];
+        BinaryPrimitives.WriteInt64LittleEndian(header, document);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), range.First);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), range.Last);
+        header[16] = (byte)((release ? ReleaseFlag : 0) | (pdf is null ? 0 : DocumentFlag));
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(17), pdf?.Length ?? 0);
         await stream.WriteAsync(header, ct);
-        await stream.WriteAsync(pdf, ct);
+        if (pdf is { IsEmpty: false } bytes)
+        {
+            await stream.WriteAsync(bytes, ct);
+        }
         await stream.FlushAsync(ct);
     }
 
-    /// <summary>Reads one request into <paramref name="buffer"/> (grown as needed); false when the worker closed the pipe.</summary>
-    public static bool TryReadRequest(Stream stream, ref byte[] buffer, out int length)
+    /// <summary>Reads the next request's header; false when the worker closed the pipe.</summary>
+    public static bool TryReadRequest(Stream stream, out ExtractorRequest request)
     {
-        Span<byte> header = stackalloc byte[4];
-        length = 0;
+        Span<byte> header = stackalloc byte[RequestHeaderBytes];
+        request = default;
         if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
         {
             return false;
         }
-        length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (buffer.Length < length)
-        {
-            buffer = new byte[length];
-        }
-        stream.ReadExactly(buffer, 0, length);
+        var range = new PageRange(BinaryPrimitives.ReadInt32LittleEndian(header[8..]), BinaryPrimitives.ReadInt32LittleEndian(header[12..]));
+        request = new ExtractorRequest(BinaryPrimitives.ReadInt64LittleEndian(header), range, (header[16] & ReleaseFlag) != 0,
+            (header[16] & DocumentFlag) != 0, BinaryPrimitives.ReadInt32LittleEndian(header[17..]));
         return true;
+    }
+
+    /// <summary>Reads the request's PDF bytes into <paramref name="buffer"/>, grown as needed.</summary>
+    public static void ReadDocument(Stream stream, ExtractorRequest request, ref byte[] buffer)
+    {
+        if (buffer.Length < request.PdfLength)
+        {
+            buffer = new byte[request.PdfLength];
+        }
+        stream.ReadExactly(buffer, 0, request.PdfLength);
     }
 
     public static void WriteReply(Stream stream, ExtractorReply reply)
@@ -78,9 +107,9 @@ public static class ExtractorProtocol
         stream.Flush();
     }
 
-    /// <summary>Reads one reply; null when the process died before writing a whole one.</summary>
+    /// <summary>Reads one reply and its length in bytes; null when the process died before writing a whole one.</summary>
     /// <exception cref="ReplyTooLargeException">The reply is longer than <paramref name="maxBytes"/>.</exception>
-    public static async Task<ExtractorReply?> ReadReplyAsync(Stream stream, int maxBytes, CancellationToken ct)
+    public static async Task<(ExtractorReply Reply, int Bytes)?> ReadReplyAsync(Stream stream, int maxBytes, CancellationToken ct)
     {
         var header = new byte[4];
         if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct) < header.Length)
@@ -99,7 +128,8 @@ public static class ExtractorProtocol
             {
                 return null;
             }
-            return JsonSerializer.Deserialize(body.AsSpan(0, length), ExtractorJson.Default.ExtractorReply);
+            var reply = JsonSerializer.Deserialize(body.AsSpan(0, length), ExtractorJson.Default.ExtractorReply);
+            return reply is null ? null : (reply, length);
         }
         finally
         {

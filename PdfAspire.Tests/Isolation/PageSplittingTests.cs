@@ -1,0 +1,75 @@
+extern alias worker;
+
+using Microsoft.Extensions.Logging.Abstractions;
+using PdfAspire.TaskQueue;
+using PdfAspire.Testing;
+using PdfAspire.Tests.Infrastructure;
+using worker::PdfAspire.Worker.Extraction;
+using worker::PdfAspire.Worker.Extraction.Isolation;
+
+namespace PdfAspire.Tests.Isolation;
+
+/// <summary>
+/// A long document is split into page ranges across the worker's idle extractors (EXTRACTION_SPLIT_PAGES), and the
+/// text that reaches ingest is the text of the document read in one piece; the split never keeps another document
+/// from an extractor of its own.
+/// </summary>
+[Collection(SystemUnderTest.Name)]
+public sealed class PageSplittingTests(AppHostFixture system)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task LongDocument_ReadAcrossIdleExtractors_ReachesIngestAsIfReadInOnePiece()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string queue = "queue:split_test";
+        await using var worker = await WorkerProcess.StartAsync(system, "split", new Dictionary<string, string?>
+        {
+            ["REDIS_QUEUE_NAME"] = queue,
+            ["WORKER_CONCURRENCY"] = "2",
+        });
+        // texlive's LaTeX source documentation: 1,221 pages.
+        var pdf = await File.ReadAllBytesAsync(Path.Combine(Corpus.Root, "latex/base/source2e.pdf"), ct);
+
+        var taskId = await QueueAsync(queue, "split", pdf);
+        var result = await Eventually.ValueAsync(() => system.Pipeline.ResultAsync(taskId), r => r is not null, Patience, "the long document's result");
+
+        using var alone = ExtractorProcess.Start(new ExtractionSettings(5000, JoinHyphenatedWords: true, Ocr: null), 1024L << 20, NullLogger.Instance);
+        var inOnePiece = await alone.ExtractAsync(pdf, ct);
+        Assert.Equal(inOnePiece.Pages.Select(p => p.Text), result!.PageTexts);
+        var metrics = await worker.MetricsAsync();
+        Assert.True(Exposition.Value(metrics, "pdf_extraction_ranges_total", "extractor=\"borrowed\"") > 0, metrics);
+        Assert.True(Exposition.Value(metrics, "pdf_extraction_ranges_total", "extractor=\"own\"") > 0, metrics);
+    }
+
+    [Fact]
+    public async Task WhileALongDocumentBorrowsTheIdleExtractor_AnotherDocumentStillGetsOne()
+    {
+        const string queue = "queue:split_priority_test";
+        await using var worker = await WorkerProcess.StartAsync(system, "splitfirst", new Dictionary<string, string?>
+        {
+            ["REDIS_QUEUE_NAME"] = queue,
+            ["WORKER_CONCURRENCY"] = "2",
+        });
+        // 2,000 pages that take minutes together: it keeps borrowing the other extractor for as long as this test runs.
+        var slow = await QueueAsync(queue, "slow", HostileCorpus.Make("cpu_bomb"));
+        await Eventually.ValueAsync(async () => Exposition.Value(await worker.MetricsAsync(), "pdf_extraction_ranges_total", "extractor=\"borrowed\""),
+            borrowed => borrowed > 0, Patience, "the long document to borrow the idle extractor");
+
+        var quick = await QueueAsync(queue, "quick", Corpus.Generated("a document of its own"));
+        await Eventually.ValueAsync(() => system.Pipeline.ResultAsync(quick), r => r is not null, Patience, "the short document's result");
+
+        // It took the borrowed extractor back after one range, not after the long document: that is still being read.
+        Assert.Equal(TaskStatuses.Processing, (string?)await system.Redis.HashGetAsync(new QueueKeys(queue).Task(slow), TaskRecordFields.Status));
+    }
+
+    private async Task<string> QueueAsync(string queue, string prefix, byte[] pdf)
+    {
+        var taskId = PipelineDriver.NewTaskId(prefix);
+        var key = $"split/{taskId}.pdf";
+        await system.Pipeline.UploadAsync(key, pdf);
+        await system.Redis.ListLeftPushAsync(new QueueKeys(queue).Pending, $$"""{"task_id":"{{taskId}}","object_key":"{{key}}"}""");
+        return taskId;
+    }
+}
