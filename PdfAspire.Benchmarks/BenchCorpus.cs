@@ -67,7 +67,7 @@ public static class BenchCorpus
     public static IReadOnlyList<CorpusDocument> OnePagers(int count) =>
         [.. Enumerable.Range(0, count).Select(i => Load($"one-page-{i}.pdf", OnePage($"Benchmark page {i}: the quick brown fox.")))];
 
-    private static CorpusDocument Load(string name, byte[] content)
+    public static CorpusDocument Load(string name, byte[] content)
     {
         using var document = PdfDocument.Open(content, Worker.Extraction.PdfExtractor.ParsingOptions);
         return new CorpusDocument(name, content, document.NumberOfPages);

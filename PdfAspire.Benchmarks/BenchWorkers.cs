@@ -5,15 +5,20 @@ public static class BenchWorkers
 {
     /// <summary>
     /// A worker on the local system. Throughput runs leave OCR out (pdftotext and raw PdfPig read text layers only);
-    /// the quality run turns it on.
+    /// the quality run turns it on. <paramref name="settings"/> are more of the worker's settings, over the benchmark's own.
     /// </summary>
-    public static Task<WorkerProcess> StartWorkerAsync(this LocalSystem system, int concurrency, bool isolated = true, bool ocr = false)
+    public static Task<WorkerProcess> StartWorkerAsync(this LocalSystem system, int concurrency, bool isolated = true, bool ocr = false,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = system.WorkerEnvironment().ToDictionary(e => e.Key, e => (string?)e.Value);
         environment["WORKER_CONCURRENCY"] = LocalSystem.Text(concurrency);
         environment["EXTRACTION_ISOLATION"] = isolated ? "process" : "none";
         environment["OCR_ENABLED"] = ocr ? "true" : "false";
         environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
         return WorkerProcess.StartAsync(WorkerProcess.Assembly("Release"), environment, "bench", TimeSpan.FromMinutes(1));
     }
 }

@@ -15,6 +15,9 @@ public sealed record Measurement(string Name, int Documents, long Pages, long By
     /// <summary>Peak resident memory of one worker's extractor processes, added up (largest over the run's workers).</summary>
     public long? ExtractorPeakRssBytes { get; init; }
 
+    /// <summary>The highest peak resident memory of any one extractor process in the run.</summary>
+    public long? LargestExtractorPeakRssBytes { get; init; }
+
     /// <summary>One worker and its extractors together at their highest (sampled, shared pages once; largest over the run's workers).</summary>
     public long? TogetherPeakBytes { get; init; }
 

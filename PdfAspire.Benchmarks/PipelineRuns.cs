@@ -17,18 +17,26 @@ public static class PipelineRuns
             async (item, _) => await system.UploadAsync(Key(prefix, item.i), item.d.Content));
     }
 
+    /// <summary>
+    /// The corpus through <paramref name="workers"/> workers, warmed up first on <paramref name="warmUpOn"/> (by default
+    /// the corpus itself), with <paramref name="settings"/> for each; <paramref name="name"/> names the row.
+    /// </summary>
     public static async Task<Measurement> ThroughputAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix, int workers, int concurrency,
-        bool isolated = true)
+        bool isolated = true, IReadOnlyDictionary<string, string>? settings = null, (IReadOnlyList<CorpusDocument> Corpus, string Prefix)? warmUpOn = null,
+        string? name = null)
     {
         await system.ResetAsync();
         var processes = new List<WorkerProcess>();
         for (var i = 0; i < workers; i++)
         {
-            processes.Add(await system.StartWorkerAsync(concurrency, isolated));
+            processes.Add(await system.StartWorkerAsync(concurrency, isolated, settings: settings));
         }
         try
         {
-            var warmUp = await WarmUpAsync(system, corpus, prefix, processes, workers * concurrency);
+            var (warmUpCorpus, warmUpPrefix) = warmUpOn ?? (corpus, prefix);
+            var warmUp = await WarmUpAsync(system, warmUpCorpus, warmUpPrefix, processes, workers * concurrency);
+            // Peaks from here on: the warm-up's documents are not the row's.
+            processes.SelectMany(p => p.Extractors()).ToList().ForEach(ProcFs.ResetPeakResidentBytes);
             var payloads = corpus.Select((d, i) => (StackExchange.Redis.RedisValue)TaskJson(prefix, i, d.Name)).ToArray();
             var cpuBefore = CpuByProcess(system, processes);
             var gcBefore = await GcPauseAsync(processes);
@@ -43,7 +51,7 @@ public static class PipelineRuns
                 await sampler.DisposeAsync();
             }
             var cpu = CpuByProcess(system, processes).ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
-            return new Measurement(Name(workers, concurrency, isolated),
+            return new Measurement(name ?? Name(workers, concurrency, isolated),
                 corpus.Count, corpus.Sum(d => (long)d.Pages), corpus.Sum(d => (long)d.Content.Length), elapsed, processes.Max(p => p.PeakResidentBytes()))
             {
                 CpuSeconds = cpu,
@@ -51,6 +59,7 @@ public static class PipelineRuns
                 WorkerJitSeconds = await JitAsync(processes) - jitBefore,
                 WarmUp = warmUp,
                 ExtractorPeakRssBytes = isolated ? processes.Max(p => p.ExtractorPeakRssBytes()) : null,
+                LargestExtractorPeakRssBytes = isolated ? processes.Max(p => p.LargestExtractorPeakRssBytes()) : null,
                 TogetherPeakBytes = samplers.Max(s => s.PeakBytes),
                 DeadLettered = (int)await system.Redis.GetDatabase().HashLengthAsync(DeadLetters),
             };

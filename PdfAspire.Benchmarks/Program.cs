@@ -7,7 +7,8 @@ using PdfAspire.Benchmarks.Quality;
 // the per-task overhead; `--quality` measures the delivered text against pdftotext (and OCR against the pages scans
 // were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation; `--queue`
 // measures what each task and each idle process costs the Redis every worker shares; `--lanes` what a priority lane buys
-// a task behind a backlog; `--failover` what a Redis Cluster failover loses; `--startup` a new worker's first minute.
+// a task behind a backlog; `--failover` what a Redis Cluster failover loses; `--startup` a new worker's first minute; `--large` one 3,000-page
+// document against the same pages as separate documents.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
@@ -34,6 +35,11 @@ if (args.Contains("--failover"))
 if (args.Contains("--startup"))
 {
     await StartupBenchmark.RunAsync(smoke, output, environment);
+    return;
+}
+if (args.Contains("--large"))
+{
+    await LargeDocumentBenchmark.RunAsync(smoke, output, environment);
     return;
 }
 if (args.Contains("--quality"))

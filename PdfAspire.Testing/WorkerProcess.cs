@@ -165,6 +165,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public double ExtractorCpuSeconds() => Extractors().Sum(ProcessCpu.Seconds);
 
+    /// <summary>The highest peak of any one of its extractor processes.</summary>
+    public long LargestExtractorPeakRssBytes() => Extractors().Select(ProcFs.PeakResidentBytes).DefaultIfEmpty().Max();
+
     /// <summary>The extractors' peak resident memory, added up: what they can hold at once at most.</summary>
     public long ExtractorPeakRssBytes() => Extractors().Sum(ProcFs.PeakResidentBytes);
 
