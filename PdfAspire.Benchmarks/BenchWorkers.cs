@@ -5,10 +5,11 @@ public static class BenchWorkers
 {
     /// <summary>
     /// A worker on the local system. Throughput runs leave OCR out (pdftotext and raw PdfPig read text layers only);
-    /// the quality run turns it on. <paramref name="settings"/> are more of the worker's settings, over the benchmark's own.
+    /// the quality run turns it on. <paramref name="settings"/> are more of the worker's settings, over the benchmark's own;
+    /// <paramref name="executable"/> a published worker to run instead of the Release build's.
     /// </summary>
     public static Task<WorkerProcess> StartWorkerAsync(this LocalSystem system, int concurrency, bool isolated = true, bool ocr = false,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, string? executable = null)
     {
         var environment = system.WorkerEnvironment().ToDictionary(e => e.Key, e => (string?)e.Value);
         environment["WORKER_CONCURRENCY"] = LocalSystem.Text(concurrency);
@@ -19,6 +20,6 @@ public static class BenchWorkers
         {
             environment[name] = value;
         }
-        return WorkerProcess.StartAsync(WorkerProcess.Assembly("Release"), environment, "bench", TimeSpan.FromMinutes(1));
+        return WorkerProcess.StartAsync(executable ?? WorkerProcess.Assembly("Release"), environment, "bench", TimeSpan.FromMinutes(1));
     }
 }

@@ -103,14 +103,20 @@ public static class PipelineRuns
     /// Brings the workers to the state of workers that have been running: the clock starts once their JIT has
     /// settled. A fresh .NET process compiles every method it uses, then recompiles the hot ones optimized (tiered
     /// compilation); measured in a new worker, that spent about 0.8 CPU-seconds of every second on compiling for the
-    /// first ten seconds and more, and it is a cost per process start, not per page. So documents go through in rounds
-    /// until a round's compiling is under 5 % of the workers' CPU (at most <see cref="MaxWarmUpRounds"/>). What warming
-    /// cost is reported with the row. The warm-up results are then forgotten.
+    /// first ten seconds and more, and it is a cost per process start, not per page. The extractors recompile PdfPig's
+    /// hot code the same way, once they get pauses between documents to do it in (fed back to back, an extractor tiers
+    /// up later; fed one-page documents with 10 ms pauses, it spent 4-7 ms of CPU a document for a few seconds, then
+    /// 0.6). So documents go through in rounds of at least <see cref="MinWarmUpRoundPages"/> pages until a round's
+    /// compiling is under 5 % of the workers' CPU and the extractors' CPU for a round is no more than 15 % above the
+    /// round before's (at most <see cref="MaxWarmUpRounds"/>). What warming cost is reported with the row. The warm-up
+    /// results are then forgotten.
     /// </summary>
     private static async Task<WarmUp> WarmUpAsync(LocalSystem system, IReadOnlyList<CorpusDocument> corpus, string prefix,
         List<WorkerProcess> workers, int slots)
     {
-        var roundSize = Math.Min(4 * slots, corpus.Count);
+        var pagesPerDocument = Math.Max(1.0, corpus.Average(d => d.Pages));
+        var roundSize = Math.Min(corpus.Count, Math.Max(4 * slots, (int)Math.Ceiling(MinWarmUpRoundPages / pagesPerDocument)));
+        var lastRoundExtractorCpu = double.MaxValue;
         var cpuBefore = workers.Sum(w => w.CpuSeconds() + w.ExtractorCpuSeconds());
         var jitBefore = await JitAsync(workers);
         var watch = Stopwatch.StartNew();
@@ -119,6 +125,7 @@ public static class PipelineRuns
         while (rounds < MaxWarmUpRounds)
         {
             var roundCpu = workers.Sum(w => w.CpuSeconds());
+            var roundExtractorCpu = workers.Sum(w => w.ExtractorCpuSeconds());
             var roundJit = await JitAsync(workers);
             var round = Enumerable.Range(sent, roundSize)
                 .Select(n => (StackExchange.Redis.RedisValue)TaskJson(prefix, n % corpus.Count, corpus[n % corpus.Count].Name)
@@ -129,7 +136,10 @@ public static class PipelineRuns
             await system.Redis.GetDatabase().ListLeftPushAsync(QueueOptions.DefaultName, round);
             await UntilAllEndedAsync(system, sent);
             var compiling = await JitAsync(workers) - roundJit;
-            if (rounds >= 2 && compiling < 0.05 * (workers.Sum(w => w.CpuSeconds()) - roundCpu))
+            var extractorCpu = workers.Sum(w => w.ExtractorCpuSeconds()) - roundExtractorCpu;
+            var extractorsSettled = extractorCpu <= 1.15 * lastRoundExtractorCpu;
+            lastRoundExtractorCpu = extractorCpu;
+            if (rounds >= 2 && compiling < 0.05 * (workers.Sum(w => w.CpuSeconds()) - roundCpu) && extractorsSettled)
             {
                 break;
             }
@@ -142,6 +152,8 @@ public static class PipelineRuns
     }
 
     private const int MaxWarmUpRounds = 12;
+
+    private const int MinWarmUpRoundPages = 200;
 
     /// <summary>
     /// One task at a time through one worker: queued, taken, read from S3, extracted, submitted, stored. The time from

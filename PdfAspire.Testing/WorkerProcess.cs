@@ -86,12 +86,11 @@ public sealed class WorkerProcess : IAsyncDisposable
         var id = $"{idPrefix}-{Guid.NewGuid():N}"[..32];
         var metricsPort = LoopbackPort.Free();
         var grpcPort = LoopbackPort.Free();
-        var start = new ProcessStartInfo("dotnet", [assembly])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-        };
+        // The build's assembly runs under the dotnet host; a published, self-contained worker is its own executable.
+        var start = assembly.EndsWith(".dll", StringComparison.Ordinal) ? new ProcessStartInfo("dotnet", [assembly]) : new ProcessStartInfo(assembly);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = Path.GetDirectoryName(assembly)!;
         start.Environment["GRPC_SERVER_PORT"] = Text(grpcPort);
         start.Environment["METRICS_PORT"] = Text(metricsPort);
         start.Environment["WORKER_ID"] = id;

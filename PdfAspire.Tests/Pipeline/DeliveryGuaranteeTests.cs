@@ -115,6 +115,7 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
         await using var strict = await WorkerProcess.StartAsync(system, "strict", new Dictionary<string, string?>
         {
             ["REDIS_QUEUE_NAME"] = queue,
+            ["WORKER_CONCURRENCY"] = "2",
             ["DOCUMENT_TIMEOUT_SECONDS"] = "1",
             ["MAX_ATTEMPTS"] = "2",
             ["MAX_DOCUMENT_BYTES"] = $"{64 << 20}",
@@ -130,8 +131,9 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
 
         Assert.Contains("\"category\":\"timeout\"", (string?)letter, StringComparison.Ordinal);
         Assert.Contains("\"attempts\":2", (string?)letter, StringComparison.Ordinal);
-        // Each attempt's extractor process was killed at the deadline, so no abandoned parse kept a core busy.
-        Assert.Equal(2, Exposition.Value(await strict.MetricsAsync(), "pdf_extractor_exits_total", "reason=\"deadline\""));
+        // Each attempt's extractor processes were killed at the deadline, so no abandoned parse kept a core busy: its own,
+        // and the worker's other one if the document had borrowed it for later pages by then.
+        Assert.InRange(Exposition.Value(await strict.MetricsAsync(), "pdf_extractor_exits_total", "reason=\"deadline\""), 2, 4);
     }
 
     [Fact]
