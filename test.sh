@@ -35,3 +35,4 @@ dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --sm
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --queue --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --lanes --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --startup --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
+dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --large --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"

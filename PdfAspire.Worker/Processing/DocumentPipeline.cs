@@ -22,9 +22,10 @@ public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<Proc
     /// </summary>
     public DocumentRun Start(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
     {
+        var expected = extractor.ExpectDocument();
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Value.DocumentTimeout);
-        return new DocumentRun(read(deadline.Token), deadline, extractor, options.Value.DocumentTimeoutSeconds, ct);
+        return new DocumentRun(read(deadline.Token), deadline, expected, extractor, options.Value.DocumentTimeoutSeconds, ct);
     }
 
     public async Task<ProcessedDocument> RunAsync(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
@@ -38,6 +39,7 @@ public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<Proc
 public sealed class DocumentRun(
     Task<DownloadedDocument> reading,
     CancellationTokenSource deadline,
+    IDisposable expected,
     IDocumentExtractor extractor,
     int timeoutSeconds,
     CancellationToken ct) : IAsyncDisposable
@@ -88,5 +90,6 @@ public sealed class DocumentRun(
             }
         }
         deadline.Dispose();
+        expected.Dispose();
     }
 }

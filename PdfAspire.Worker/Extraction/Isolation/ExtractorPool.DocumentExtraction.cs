@@ -64,10 +64,10 @@ public sealed partial class ExtractorPool
                     // heard of the deadline; the document's own token already has.
                     if (ct.IsCancellationRequested || plan.StopBorrowing.IsCancellationRequested)
                     {
-                        pool._slots.Return(slot);
+                        pool._slots.Return(slot, lent: true);
                         break;
                     }
-                    helpers.Add(pool.OnSlotAsync(slot, e => ExtractRangesAsync(e, plan, lent: true)));
+                    helpers.Add(pool.OnSlotAsync(slot, lent: true, e => ExtractRangesAsync(e, plan, lent: true)));
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -85,7 +85,8 @@ public sealed partial class ExtractorPool
             var done = 0;
             try
             {
-                while (plan.TryTake(out var range, out var last))
+                // A lent extractor goes back after its range as soon as a document of the worker's wants it.
+                while (!(lent && pool._slots.LoanWanted) && plan.TryTake(out var range, out var last))
                 {
                     if (!await ExtractRangeAsync(extractor, plan, range, last, lent))
                     {

@@ -35,11 +35,13 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
     public async Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
     {
         var slot = await _slots.TakeAsync(ct);
-        return await OnSlotAsync(slot, own => new DocumentExtraction(this, document.Content, ct).RunAsync(own));
+        return await OnSlotAsync(slot, lent: false, own => new DocumentExtraction(this, document.Content, ct).RunAsync(own));
     }
 
+    public IDisposable ExpectDocument() => _slots.ExpectDocument();
+
     /// <summary>Runs <paramref name="work"/> on the slot's extractor (a new one if it has none, or it died), then gives the slot back.</summary>
-    private async Task<T> OnSlotAsync<T>(ExtractorProcess? slot, Func<ExtractorProcess, Task<T>> work)
+    private async Task<T> OnSlotAsync<T>(ExtractorProcess? slot, bool lent, Func<ExtractorProcess, Task<T>> work)
     {
         ExtractorProcess? extractor = null;
         try
@@ -49,7 +51,7 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         }
         finally
         {
-            _slots.Return(extractor is { IsAlive: true } ? extractor : Retire(extractor));
+            _slots.Return(extractor is { IsAlive: true } ? extractor : Retire(extractor), lent);
         }
     }
 

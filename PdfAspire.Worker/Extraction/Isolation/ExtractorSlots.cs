@@ -1,12 +1,21 @@
 namespace PdfAspire.Worker.Extraction.Isolation;
 
 /// <summary>
-/// The pool's idle extractor slots. A document waiting for its own slot is always served first; a slot is lent for
-/// one more page range of a large document only when no document waits, so a loan delays a new document by at most
-/// the range it is running. Each slot holds its extractor, or null until a document first needs one.
+/// The pool's idle extractor slots. A document waiting for its own slot is always served first. A slot is lent for
+/// one more page range of a long document only when it is spare: when fewer of the worker's documents are in progress
+/// (<see cref="ExpectDocument"/>: from the start of its download to the end of its task) than hold a slot or have one
+/// idle for them. A busy worker, whose next task arrives while the last one's result is being submitted, lends
+/// nothing; an idle one lends every extractor. A loan delays a new document by at most the range it is running.
+/// Each slot holds its extractor, or null until a document first needs one.
 /// </summary>
 internal sealed class ExtractorSlots
 {
+    /// <summary>
+    /// A document's task ends and, on a busy worker, the next one is taken with its outcome a moment later: a slot
+    /// freed that way is offered to loans only if no document has claimed it by then.
+    /// </summary>
+    private static readonly TimeSpan ReclaimGrace = TimeSpan.FromMilliseconds(50);
+
     private readonly Lock _gate = new();
 
     /// <summary>Last in, first out: the most recently used extractors stay warm, and empty slots start only when needed.</summary>
@@ -14,6 +23,10 @@ internal sealed class ExtractorSlots
 
     private readonly LinkedList<TaskCompletionSource<ExtractorProcess?>> _documents = new();
     private readonly LinkedList<TaskCompletionSource<ExtractorProcess?>> _loans = new();
+
+    /// <summary>Documents in progress (<see cref="ExpectDocument"/>), and how many of them hold a slot now.</summary>
+    private int _inProgress;
+    private int _holding;
 
     public ExtractorSlots(int size)
     {
@@ -26,26 +39,72 @@ internal sealed class ExtractorSlots
 
     public int Size { get; }
 
-    /// <summary>A slot for a document of its own, as soon as one is idle or returned.</summary>
-    public Task<ExtractorProcess?> TakeAsync(CancellationToken ct) => WaitAsync(_documents, ct);
-
-    /// <summary>A slot lent for one page range, once one is idle and no document waits for it.</summary>
-    public Task<ExtractorProcess?> BorrowAsync(CancellationToken ct) => WaitAsync(_loans, ct);
-
-    public void Return(ExtractorProcess? slot)
+    /// <summary>A document is on its way (its download has started): keep a slot for it rather than lend one.</summary>
+    public IDisposable ExpectDocument()
     {
         lock (_gate)
         {
-            var waiter = _documents.First ?? _loans.First;
-            if (waiter is null)
+            _inProgress++;
+        }
+        return new Expected(this);
+    }
+
+    /// <summary>
+    /// Whether a lent slot should come back after its current range: a document waits for a slot, or one in progress
+    /// has none and none is idle for it.
+    /// </summary>
+    public bool LoanWanted
+    {
+        get
+        {
+            lock (_gate)
             {
-                _idle.Push(slot);
+                return _documents.Count > 0 || Math.Max(0, _inProgress - _holding) > _idle.Count;
+            }
+        }
+    }
+
+    /// <summary>A slot for a document of its own, as soon as one is idle or returned.</summary>
+    public Task<ExtractorProcess?> TakeAsync(CancellationToken ct) => WaitAsync(_documents, ct);
+
+    /// <summary>A slot lent for page ranges, once one is spare and no document waits for it.</summary>
+    public Task<ExtractorProcess?> BorrowAsync(CancellationToken ct) => WaitAsync(_loans, ct);
+
+    /// <summary>Gives a slot back: <paramref name="lent"/> when it was borrowed (<see cref="BorrowAsync"/>), not a document's own.</summary>
+    public void Return(ExtractorProcess? slot, bool lent)
+    {
+        lock (_gate)
+        {
+            if (!lent)
+            {
+                _holding--;
+            }
+            if (_documents.First is { } document)
+            {
+                Hand(document, slot);
+                _holding++;
                 return;
             }
-            waiter.List!.Remove(waiter);
-            // Removed under the lock, so its cancellation can no longer claim it: the waiter owns the slot now.
-            waiter.Value.SetResult(slot);
+            _idle.Push(slot);
+            LendSpare();
         }
+    }
+
+    /// <summary>Under the lock: slots idle beyond what the documents in progress without one may claim go to loans.</summary>
+    private void LendSpare()
+    {
+        var claimed = Math.Max(0, _inProgress - _holding);
+        while (_loans.First is { } loan && _idle.Count > claimed)
+        {
+            Hand(loan, _idle.Pop());
+        }
+    }
+
+    private static void Hand(LinkedListNode<TaskCompletionSource<ExtractorProcess?>> waiter, ExtractorProcess? slot)
+    {
+        waiter.List!.Remove(waiter);
+        // Removed under the lock, so its cancellation can no longer claim it: the waiter owns the slot now.
+        waiter.Value.SetResult(slot);
     }
 
     private async Task<ExtractorProcess?> WaitAsync(LinkedList<TaskCompletionSource<ExtractorProcess?>> queue, CancellationToken ct)
@@ -54,8 +113,10 @@ internal sealed class ExtractorSlots
         lock (_gate)
         {
             ct.ThrowIfCancellationRequested();
-            if (_idle.Count > 0 && (queue == _documents || _documents.Count == 0))
+            var document = queue == _documents;
+            if (_idle.Count > 0 && (document || (_documents.Count == 0 && _idle.Count > Math.Max(0, _inProgress - _holding))))
             {
+                _holding += document ? 1 : 0;
                 return _idle.Pop();
             }
             waiter = queue.AddLast(new TaskCompletionSource<ExtractorProcess?>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -72,5 +133,33 @@ internal sealed class ExtractorSlots
             }
         });
         return await waiter.Value.Task;
+    }
+
+    private void DocumentEnded()
+    {
+        lock (_gate)
+        {
+            _inProgress--;
+        }
+        _ = Task.Delay(ReclaimGrace).ContinueWith(_ =>
+        {
+            lock (_gate)
+            {
+                LendSpare();
+            }
+        }, TaskScheduler.Default);
+    }
+
+    private sealed class Expected(ExtractorSlots slots) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                slots.DocumentEnded();
+            }
+        }
     }
 }
