@@ -88,7 +88,7 @@ public sealed class ProcessingOptions
 
     /// <summary>
     /// Documents with more pages than this are split: after their first this-many pages, the rest goes in page ranges
-    /// to the document's own extractor and to any of the worker's extractors that are idle, and the text is merged in
+    /// to the document's own extractor and to any of the worker's extractors that are spare, and the text is merged in
     /// page order. <c>0</c> extracts every document in one piece. Has no effect with EXTRACTION_ISOLATION=none.
     /// </summary>
     [ConfigurationKeyName("EXTRACTION_SPLIT_PAGES")]
