@@ -5,10 +5,10 @@ namespace PdfAspire.Testing;
 /// <summary>What the kernel says about a process: its memory and its children.</summary>
 public static class ProcFs
 {
-    /// <summary>VmHWM: the most resident memory the process ever held.</summary>
     /// <summary>Starts the kernel's count of the process's peak resident memory (VmHWM) again from now (clear_refs 5).</summary>
     public static void ResetPeakResidentBytes(int processId) => File.WriteAllText($"/proc/{processId}/clear_refs", "5");
 
+    /// <summary>VmHWM: the most resident memory the process ever held (since the last reset).</summary>
     public static long PeakResidentBytes(int processId) => Kilobytes(File.ReadAllLines($"/proc/{processId}/status"), "VmHWM:");
 
     /// <summary>

@@ -130,7 +130,7 @@ public static class ExtractorHost
             {
                 return new ExtractorReply(ExtractionOutcome.OutOfMemory);
             }
-            catch (Exception e) when (e is not IOException)
+            catch (Exception e)
             {
                 return new ExtractorReply(ExtractionOutcome.Failed, Category: FailureCategory.ParserCrash.WireName(),
                     Message: $"the parser failed: {PdfExtractor.Describe(e)}");

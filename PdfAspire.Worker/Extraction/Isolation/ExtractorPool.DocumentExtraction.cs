@@ -8,7 +8,7 @@ public sealed partial class ExtractorPool
     /// <summary>
     /// One document's extraction: its first pages on its own slot, which also tells its page count; a longer
     /// document's other pages in ranges (<see cref="PagePlan"/>) that its own slot takes in turn with any slots it can
-    /// borrow while they are idle, merged in page order. The document's deadline covers every range and kills every
+    /// borrow while they are spare (<see cref="ExtractorSlots"/>), merged in page order. The document's deadline covers every range and kills every
     /// extractor still on it. A range that fails fails the document once its other ranges in flight are done. A lent
     /// range that runs far past its expected time is cut (its extractor killed) and redone on the document's own slot,
     /// which then borrows no more: a hostile document holds other slots only briefly.
@@ -50,7 +50,7 @@ public sealed partial class ExtractorPool
             return Merge();
         }
 
-        /// <summary>Borrows every slot that falls idle while the plan has ranges left, each taking ranges in turn.</summary>
+        /// <summary>Borrows every slot that falls spare while the plan has ranges left, each taking ranges in turn.</summary>
         private async Task BorrowSlotsAsync(PagePlan plan)
         {
             var helpers = new List<Task<int>>();

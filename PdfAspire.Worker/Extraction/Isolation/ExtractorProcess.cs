@@ -121,7 +121,8 @@ public sealed partial class ExtractorProcess : IDisposable
         {
             start.Environment[key] = value;
         }
-        // The worker's runtimeconfig turns dynamic PGO off; PdfPig's parsing is worth it (3.75 against 4.55 ms CPU per page).
+        // The worker's runtimeconfig turns dynamic PGO off, and its container image tiered compilation; PdfPig's parsing
+        // is worth both (3.75 against 4.55 ms CPU per page with PGO; without tiering, 3.9-4.8 against 3.0-3.2).
         start.Environment["DOTNET_TieredPGO"] = "1";
         start.Environment["DOTNET_TieredCompilation"] = "1";
         start.Environment["DOTNET_gcServer"] = "0";
