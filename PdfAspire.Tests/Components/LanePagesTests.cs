@@ -44,10 +44,14 @@ public sealed class LanePagesTests(RedisServer redis) : IClassFixture<RedisServe
         var letter = await context.AddDeadLetterAsync("ingest_unavailable", "urgent.pdf", "urgent-task",
             $$"""{"task_id":"urgent-task","bucket":"{{AdminComponentContext.Bucket}}","object_key":"urgent.pdf"}""", DateTimeOffset.UtcNow);
         var page = context.Render<Failures>();
-        page.WaitForElement($"[data-testid='retry-into-{context.InteractiveLane}']").Click();
+        // Found and clicked on the renderer's own thread: the page re-renders as the grid loads, and a button found
+        // before a render has lost its handler by the time it is clicked.
+        page.WaitForElement($"[data-testid='retry-into-{context.InteractiveLane}']");
+        await page.InvokeAsync(() => page.Find($"[data-testid='retry-into-{context.InteractiveLane}']").Click());
 
         // The grid reads its page from the server once it is shown.
-        page.WaitForElement("[data-testid=retry-urgent-task]").Click();
+        page.WaitForElement("[data-testid=retry-urgent-task]");
+        await page.InvokeAsync(() => page.Find("[data-testid=retry-urgent-task]").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Queued urgent.pdf again.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
         Assert.Equal([letter.Payload], (await context.Redis.ListRangeAsync(context.InteractiveLane)).Select(v => (string)v!));
