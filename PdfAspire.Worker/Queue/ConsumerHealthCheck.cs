@@ -21,7 +21,7 @@ public sealed class ConsumerHealthCheck(ConsumerStatus consumer, OutcomeWriter o
             ConsumerState.Paused => HealthCheckResult.Healthy("paused by an operator"),
             ConsumerState.Draining => HealthCheckResult.Degraded("draining for shutdown"),
             ConsumerState.RedisFull => new HealthCheckResult(context.Registration.FailureStatus,
-                "Redis is at its maxmemory and refuses writes: no task is taken until it has room"),
+                "Redis is full (at its maxmemory) and refuses writes: no task is taken until it has room"),
             var state => new HealthCheckResult(context.Registration.FailureStatus, $"consumer is {state}"),
         });
 }
