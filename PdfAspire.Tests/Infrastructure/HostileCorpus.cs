@@ -44,6 +44,20 @@ public static class HostileCorpus
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such hostile document"),
     };
 
+    /// <summary>
+    /// Three pages, all empty but <paramref name="slowPage"/>, which draws a form of the cpu bomb's 2 MiB of operators
+    /// 200 times: each drawing parses the form again, so that one page takes seconds, in the memory of one form.
+    /// </summary>
+    public static byte[] OneSlowPage(int slowPage)
+    {
+        var kids = string.Join(' ', Enumerable.Range(6, 3).Select(n => $"{n} 0 R"));
+        return Build([Catalog(), $"<< /Type /Pages /Kids [{kids}] /Count 3 >>", Content("BT ET"),
+            Content(string.Concat(Enumerable.Repeat("/X0 Do\n", 200))),
+            FlateStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1 w\n", 1 << 14))), 2L << 20,
+                "/Type /XObject /Subtype /Form /BBox [0 0 612 792]"),
+            .. Enumerable.Range(1, 3).Select(n => (object)(n == slowPage ? Page("/Resources << /XObject << /X0 5 0 R >> >>", "4 0 R") : Page("", "3 0 R")))]);
+    }
+
     private static byte[]? _real;
 
     /// <summary>A real multi-page document from the texlive corpus, the raw material for damage.</summary>
@@ -83,7 +97,7 @@ public static class HostileCorpus
     private static string Helvetica() => "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
 
     /// <summary>A content stream of <paramref name="block"/> repeated to <paramref name="inflatedBytes"/>, deflated.</summary>
-    private static byte[] FlateStream(byte[] block, long inflatedBytes)
+    private static byte[] FlateStream(byte[] block, long inflatedBytes, string dictionary = "")
     {
         using var compressed = new MemoryStream();
         using (var deflate = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
@@ -93,7 +107,7 @@ public static class HostileCorpus
                 deflate.Write(block);
             }
         }
-        return Stream("/Filter /FlateDecode", compressed.ToArray());
+        return Stream($"{dictionary} /Filter /FlateDecode".TrimStart(), compressed.ToArray());
     }
 
     /// <summary>A real page tree of <paramref name="count"/> pages sharing one content stream.</summary>

@@ -64,6 +64,39 @@ public sealed class PageSplittingTests(AppHostFixture system)
         Assert.Equal(TaskStatuses.Processing, (string?)await system.Redis.HashGetAsync(new QueueKeys(queue).Task(slow), TaskRecordFields.Status));
     }
 
+    /// <summary>
+    /// The deadline ends a split document as a whole, whichever of its extractors is still reading when it comes: its
+    /// own, or the one it borrowed while its own has finished and waits. The pages read by then are not the document's
+    /// text. With one-page ranges, pages 2 and 3 go one to each extractor, in an order timing decides, so each is tried
+    /// as the slow one.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task ARangeStillBeingRead_AtTheDeadline_TimesTheDocumentOut_NeverDeliversItWithoutThatPage(int slowPage)
+    {
+        var queue = $"queue:split_deadline_{slowPage}_test";
+        await using var worker = await WorkerProcess.StartAsync(system, "splitdeadline", new Dictionary<string, string?>
+        {
+            ["REDIS_QUEUE_NAME"] = queue,
+            ["WORKER_CONCURRENCY"] = "2",
+            ["EXTRACTION_SPLIT_PAGES"] = "1",
+            // Under the 5 s a lent range may run before it is cut and given back to the document's own extractor.
+            ["DOCUMENT_TIMEOUT_SECONDS"] = "3",
+            ["MAX_ATTEMPTS"] = "1",
+        });
+        var dead = new QueueKeys(queue).Dead;
+
+        var taskId = await QueueAsync(queue, "splitdeadline", HostileCorpus.OneSlowPage(slowPage));
+        await Eventually.TrueAsync(async () => await system.Redis.HashExistsAsync(dead, taskId) || await system.Pipeline.ResultAsync(taskId) is not null,
+            Patience, "the document to end");
+
+        Assert.Null(await system.Pipeline.ResultAsync(taskId));
+        Assert.Contains("\"category\":\"timeout\"", (string?)await system.Redis.HashGetAsync(dead, taskId), StringComparison.Ordinal);
+        // The extractor reading the slow page was killed at the deadline; the one that had finished its page was not.
+        Assert.Equal(1, Exposition.Value(await worker.MetricsAsync(), "pdf_extractor_exits_total", "reason=\"deadline\""));
+    }
+
     private async Task<string> QueueAsync(string queue, string prefix, byte[] pdf)
     {
         var taskId = PipelineDriver.NewTaskId(prefix);

@@ -47,6 +47,9 @@ public sealed partial class ExtractorPool
                 await helpers.ContinueWith(_ => { }, TaskScheduler.Default);
             }
             plan.ThrowIfFailed();
+            // A lent extractor the deadline killed ends its range without a failure, and the own slot may have been
+            // waiting for it rather than reading: without this, the pages read by then would go out as the document.
+            ct.ThrowIfCancellationRequested();
             return Merge();
         }
 
@@ -98,7 +101,7 @@ public sealed partial class ExtractorPool
             }
             catch (OperationCanceledException) when (lent && ct.IsCancellationRequested)
             {
-                // The deadline: the document's own slot reports it.
+                // The deadline: the document ends with it once its ranges in flight are done (RunAsync).
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -151,6 +154,13 @@ public sealed partial class ExtractorPool
                 {
                     throw new TaskFailedException(FailureCategory.TooLarge,
                         $"the extracted text is {_replyBytes:N0} bytes, more than EXTRACTOR_MEMORY_LIMIT_MB allows");
+                }
+                // Every page is in one range or the document has failed; a page missing here is a bug, never the
+                // document's fault, and must not reach ingest as its text.
+                var pages = _ranges.Sum(r => r.Pages.Count);
+                if (pages != _ranges[0].PageCount)
+                {
+                    throw new InvalidOperationException($"{_ranges[0].PageCount - pages} of the document's {_ranges[0].PageCount} pages were not read");
                 }
                 return ExtractedRange.Merge(_ranges, pool._settings.Ocr is not null);
             }
