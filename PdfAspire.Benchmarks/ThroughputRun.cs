@@ -53,11 +53,17 @@ public static class ThroughputRun
         }
         if (!smoke)
         {
+            // The default shape with every document read whole by one extractor: what page ranges buy (or cost) here.
+            Console.WriteLine($"{name}: pipeline, 1 worker × concurrency {cores}, documents in one piece (what page ranges change)…");
+            rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, 1, cores,
+                settings: new Dictionary<string, string> { ["EXTRACTION_SPLIT_PAGES"] = "0" }, name: WholeDocumentsName));
             Console.WriteLine($"{name}: pipeline, 1 worker × concurrency {cores}, extraction in-process (what isolation costs)…");
             rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, 1, cores, isolated: false));
         }
         return new CorpusResult(name, rows);
     }
+
+    public static readonly string WholeDocumentsName = $"{PipelineRuns.Name(1, Environment.ProcessorCount, isolated: true)}, documents in one piece (EXTRACTION_SPLIT_PAGES=0)";
 
     /// <summary>
     /// What <paramref name="cores"/> extractors would do if they scaled perfectly: each as fast per CPU-second as one
