@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every PdfAspire service shares: OpenTelemetry (OTLP to the Aspire dashboard, Prometheus for scraping),
-/// health checks, service discovery and resilient HTTP clients.
+/// health checks and service discovery.
 /// </summary>
 public static class Extensions
 {
@@ -28,21 +28,20 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        // No standard resilience handler, as Aspire's template adds: the only clients are the worker's gRPC ones,
+        // which retry by their channel's policy within the call's own deadline. The handler cut every attempt at 10 s
+        // (a slow submission never went through, whatever INGEST_TIMEOUT_SECONDS allowed), retried on top of the
+        // channel, and was a tenth of what a new worker compiled in its first minute.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         return builder;
     }
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // One line per task is the worker's Information log. HttpClientFactory and the resilience pipeline log every
-        // call (four lines each), ASP.NET Core every health probe (four lines every few seconds), StackExchange.Redis
+        // One line per task is the worker's Information log. HttpClientFactory logs every call (four lines each),
+        // ASP.NET Core every health probe (four lines every few seconds), StackExchange.Redis
         // forty lines per connection: their warnings and errors still show, and traces keep the calls.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("StackExchange.Redis", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>

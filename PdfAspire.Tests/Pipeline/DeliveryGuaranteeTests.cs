@@ -158,6 +158,31 @@ public sealed class DeliveryGuaranteeTests(AppHostFixture system)
         Assert.Contains("\"attempts\":1", (string?)letter, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A submission is given its INGEST_TIMEOUT_SECONDS (30 s by default), however long it takes within it: no layer
+    /// below cuts it sooner and sends it again (HttpClientFactory's standard resilience handler, which the service
+    /// defaults give every client, would cut an attempt at 10 s and retry it).
+    /// </summary>
+    [Fact]
+    public async Task ASubmissionIngestTakesLongToAnswer_WithinItsDeadline_IsWaitedFor_NotCutAndSentAgain()
+    {
+        await system.Pipeline.SetIngestFaultsAsync(failureRate: 0, latencyMs: 11_000);
+        try
+        {
+            var taskId = await system.Pipeline.SubmitAsync("slow-ingest", Corpus.Generated("answered slowly"));
+            var result = (await system.Pipeline.WaitForResultsAsync([taskId], Patience))[taskId];
+
+            Assert.Equal(1, result.Deliveries);
+            await Eventually.TrueAsync(async () => (string?)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(taskId), TaskRecordFields.Status) == TaskStatuses.Done,
+                Patience, "the task to be acknowledged");
+            Assert.Equal(1, (int)await system.Redis.HashGetAsync(system.Pipeline.Keys.Task(taskId), TaskRecordFields.Attempts));
+        }
+        finally
+        {
+            await system.Pipeline.SetIngestFaultsAsync(0, 0);
+        }
+    }
+
     private async Task<IReadOnlyList<string>> SubmitBatchAsync(string prefix, int count)
     {
         var ids = new List<string>(count);
