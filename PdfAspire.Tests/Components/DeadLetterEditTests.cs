@@ -19,10 +19,10 @@ public sealed class DeadLetterEditTests(RedisServer redis) : IClassFixture<Redis
         await context.AddDeadLetterAsync("object_not_found", "report.pdf", taskId, original, DateTimeOffset.UtcNow);
         var page = context.Render<Failures>();
 
-        page.WaitForElement($"[data-testid=edit-{taskId}]").Click();
+        await page.ClickAsync($"[data-testid=edit-{taskId}]");
         var fixedPayload = $$$"""{"task_id":"{{{taskId}}}","object_key":"uploads/report.pdf","metadata":{"tenant":"acme"}}""";
-        page.WaitForElement("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input(fixedPayload);
-        page.Find("[data-testid=edit-retry]").Click();
+        await page.InputAsync("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]", fixedPayload);
+        await page.ClickAsync("[data-testid=edit-retry]");
 
         page.WaitForAssertion(() => Assert.Contains("Queued report.pdf again with the edited task.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
         Assert.Equal(fixedPayload, (string?)await context.Redis.ListGetByIndexAsync(context.Keys.Pending, 0));
@@ -48,9 +48,9 @@ public sealed class DeadLetterEditTests(RedisServer redis) : IClassFixture<Redis
         await context.AddDeadLetterAsync("object_not_found", "a.pdf", taskId, $$"""{"task_id":"{{taskId}}","object_key":"x.pdf"}""", DateTimeOffset.UtcNow);
         var page = context.Render<Failures>();
 
-        page.WaitForElement($"[data-testid=edit-{taskId}]").Click();
-        page.WaitForElement("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input(edited.Replace("TASK", taskId, StringComparison.Ordinal));
-        page.Find("[data-testid=edit-retry]").Click();
+        await page.ClickAsync($"[data-testid=edit-{taskId}]");
+        await page.InputAsync("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]", edited.Replace("TASK", taskId, StringComparison.Ordinal));
+        await page.ClickAsync("[data-testid=edit-retry]");
 
         page.WaitForAssertion(() => Assert.Contains(reason, page.Find("[data-testid=edit-panel]").TextContent, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(0, await context.Redis.ListLengthAsync(context.Keys.Pending));
@@ -65,9 +65,9 @@ public sealed class DeadLetterEditTests(RedisServer redis) : IClassFixture<Redis
         await context.AddDeadLetterAsync("malformed_task", "", letterId, "{not json", DateTimeOffset.UtcNow);
         var page = context.Render<Failures>();
 
-        page.WaitForElement($"[data-testid=edit-{letterId}]").Click();
-        page.WaitForElement("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]").Input("""{"task_id":"fixed-by-hand","object_key":"a.pdf"}""");
-        page.Find("[data-testid=edit-retry]").Click();
+        await page.ClickAsync($"[data-testid=edit-{letterId}]");
+        await page.InputAsync("[data-testid=edit-payload] textarea, textarea[data-testid=edit-payload]", """{"task_id":"fixed-by-hand","object_key":"a.pdf"}""");
+        await page.ClickAsync("[data-testid=edit-retry]");
 
         page.WaitForAssertion(() => Assert.Contains("as fixed-by-hand", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
         Assert.Equal(1, await context.Redis.ListLengthAsync(context.Keys.Pending));

@@ -19,12 +19,12 @@ public sealed class FailureFilterTests(RedisServer redis) : IClassFixture<RedisS
         var page = context.Render<Failures>();
         page.WaitForElement("[data-testid=category-corrupt]");
 
-        page.Find("[data-testid=failure-search] input, input[data-testid=failure-search]").Input("tenant=acme");
+        await page.InputAsync("[data-testid=failure-search] input, input[data-testid=failure-search]", "tenant=acme");
         page.WaitForAssertion(() => Assert.Contains("2 dead letters", page.Find("[data-testid=dead-letters]").TextContent, StringComparison.Ordinal));
-        page.Find("[data-testid=age-7]").Click();
+        await page.ClickAsync("[data-testid=age-7]");
         page.WaitForAssertion(() => Assert.Contains("Delete 1 matching", page.Find("[data-testid=purge-shown]").TextContent, StringComparison.Ordinal));
 
-        page.Find("[data-testid=purge-shown]").Click();
+        await page.ClickAsync("[data-testid=purge-shown]");
         context.DialogProvider.WaitForAssertion(() => Assert.Contains("Delete 1 dead letters", context.DialogProvider.Markup, StringComparison.Ordinal));
         context.ConfirmDialog("Delete");
 
@@ -44,9 +44,9 @@ public sealed class FailureFilterTests(RedisServer redis) : IClassFixture<RedisS
         var page = context.Render<Failures>();
         page.WaitForElement("[data-testid=category-ingest_unavailable]");
 
-        page.Find("[data-testid=failure-search] input, input[data-testid=failure-search]").Input("report");
+        await page.InputAsync("[data-testid=failure-search] input, input[data-testid=failure-search]", "report");
         page.WaitForAssertion(() => Assert.Contains("Retry 2 matching", page.Find("[data-testid=retry-shown]").TextContent, StringComparison.Ordinal));
-        page.Find("[data-testid=retry-shown]").Click();
+        await page.ClickAsync("[data-testid=retry-shown]");
         context.ConfirmDialog("Retry");
 
         page.WaitForAssertion(() => Assert.Contains("Queued 2 dead letters.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));

@@ -33,11 +33,11 @@ public sealed class FailuresPageTests(RedisServer redis) : IClassFixture<RedisSe
         await context.AddDeadLetterAsync("not_pdf", "b.txt");
         await context.AddDeadLetterAsync("encrypted", "c.pdf");
         var page = context.Render<Failures>();
-        page.WaitForElement("[data-testid=category-not_pdf]").Click();
+        await page.ClickAsync("[data-testid=category-not_pdf]");
         // The grid reads the category's letters from the server: the button counts them once it has.
         page.WaitForAssertion(() => Assert.Contains("Retry 2 matching", page.Find("[data-testid=retry-shown]").TextContent, StringComparison.Ordinal));
 
-        page.Find("[data-testid=retry-shown]").Click();
+        await page.ClickAsync("[data-testid=retry-shown]");
         context.ConfirmDialog("Retry");
 
         page.WaitForAssertion(() => Assert.Contains("Queued 2 dead letters.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
@@ -58,7 +58,7 @@ public sealed class FailuresPageTests(RedisServer redis) : IClassFixture<RedisSe
         // Enabled once the grid has read its page from the server.
         page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=purge-shown]").HasAttribute("disabled")));
 
-        page.Find("[data-testid=purge-shown]").Click();
+        await page.ClickAsync("[data-testid=purge-shown]");
         context.ConfirmDialog("Cancel");
 
         Assert.Equal(1, await context.Redis.HashLengthAsync(context.Keys.Dead));
@@ -131,7 +131,7 @@ public sealed class FailuresPageTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.True(sent < 200_000, $"Redis sent the page {sent:N0} bytes");
 
         // A search still looks at every letter (their summaries), and a bulk action acts on all it matches.
-        page.Find("[data-testid=category-not_pdf]").Click();
+        await page.ClickAsync("[data-testid=category-not_pdf]");
         page.WaitForAssertion(() => Assert.Contains("Retry 40 matching", page.Find("[data-testid=retry-shown]").TextContent, StringComparison.Ordinal));
     }
 

@@ -44,14 +44,10 @@ public sealed class LanePagesTests(RedisServer redis) : IClassFixture<RedisServe
         var letter = await context.AddDeadLetterAsync("ingest_unavailable", "urgent.pdf", "urgent-task",
             $$"""{"task_id":"urgent-task","bucket":"{{AdminComponentContext.Bucket}}","object_key":"urgent.pdf"}""", DateTimeOffset.UtcNow);
         var page = context.Render<Failures>();
-        // Found and clicked on the renderer's own thread: the page re-renders as the grid loads, and a button found
-        // before a render has lost its handler by the time it is clicked.
-        page.WaitForElement($"[data-testid='retry-into-{context.InteractiveLane}']");
-        await page.InvokeAsync(() => page.Find($"[data-testid='retry-into-{context.InteractiveLane}']").Click());
+        await page.ClickAsync($"[data-testid='retry-into-{context.InteractiveLane}']");
 
-        // The grid reads its page from the server once it is shown.
-        page.WaitForElement("[data-testid=retry-urgent-task]");
-        await page.InvokeAsync(() => page.Find("[data-testid=retry-urgent-task]").Click());
+        // The grid reads its page from the server once it is shown (ClickAsync waits for the button).
+        await page.ClickAsync("[data-testid=retry-urgent-task]");
 
         page.WaitForAssertion(() => Assert.Contains("Queued urgent.pdf again.", page.Find("[data-testid=action-result]").TextContent, StringComparison.Ordinal));
         Assert.Equal([letter.Payload], (await context.Redis.ListRangeAsync(context.InteractiveLane)).Select(v => (string)v!));
@@ -70,7 +66,7 @@ public sealed class LanePagesTests(RedisServer redis) : IClassFixture<RedisServe
         await using var system = await LocalSystem.StartAsync();
         await using var context = new AdminComponentContext(redis, AdminRoles.Operator, interactiveLane: true, s3: system.S3);
         var page = context.Render<Upload>();
-        page.WaitForElement($"[data-testid='upload-lane-{context.InteractiveLane}']").Click();
+        await page.ClickAsync($"[data-testid='upload-lane-{context.InteractiveLane}']");
 
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(Encoding.ASCII.GetBytes("%PDF-1.7\n%%EOF\n"), "urgent.pdf"));
 

@@ -19,12 +19,12 @@ public sealed class RedisOutageTests
         page.WaitForElement("[data-testid=retry-down-1]");
 
         redis.Kill();
-        page.Find("[data-testid=retry-down-1]").Click();
+        await page.ClickAsync("[data-testid=retry-down-1]");
 
         page.WaitForAssertion(() => Assert.Contains("Redis did not answer", page.Find("[data-testid=redis-problem]").TextContent, StringComparison.Ordinal),
             TimeSpan.FromSeconds(30));
         // Still a working page: its other controls respond, and say what they could not read.
-        page.Find($"[data-testid=edit-{letter.TaskId}]").Click();
+        await page.ClickAsync($"[data-testid=edit-{letter.TaskId}]");
         page.WaitForAssertion(() => Assert.Contains("while reading the dead letter", page.Find("[data-testid=redis-problem]").TextContent, StringComparison.Ordinal),
             TimeSpan.FromSeconds(30));
     }

@@ -77,7 +77,7 @@ public sealed class TaskPageTests(RedisServer redis) : IClassFixture<RedisServer
         Assert.Empty(await insights.SearchAsync(new TaskQuery("", DateTimeOffset.UtcNow.AddDays(-3), DateTimeOffset.UtcNow.AddDays(-2))));
 
         var page = context.Render<Tasks>();
-        page.Find("[data-testid=task-search] input, input[data-testid=task-search]").Input($"source=scan");
+        await page.InputAsync("[data-testid=task-search] input, input[data-testid=task-search]", $"source=scan");
         // Until the search runs, the page lists the recent tasks (both): wait for the list the search gives.
         page.WaitForAssertion(() =>
         {
