@@ -33,7 +33,7 @@ public static class HostileCorpus
             Helvetica()),
         // 2,000 pages sharing one 2 MiB stream of line-width operators (2 KiB deflated): each page's operators are
         // parsed and dropped, so memory stays low, and the whole takes minutes.
-        "cpu_bomb" => ManyPages(2_000, FlateStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1 w\n", 1 << 14))), 2L << 20)),
+        "cpu_bomb" => ManyPages(2_000, LineWidthOperators()),
         "lying_page_count" => Build(Catalog(), "<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>", Page("", "4 0 R"), Content("BT ET")),
         "huge_page_count" => ManyPages(20_000, Content("BT ET")),
         "huge_image" => Build(Catalog(), Pages("3 0 R"), Page("/Resources << /XObject << /Im0 5 0 R >> /Font << /F1 6 0 R >> >>", "4 0 R"),
@@ -53,8 +53,7 @@ public static class HostileCorpus
         var kids = string.Join(' ', Enumerable.Range(6, 3).Select(n => $"{n} 0 R"));
         return Build([Catalog(), $"<< /Type /Pages /Kids [{kids}] /Count 3 >>", Content("BT ET"),
             Content(string.Concat(Enumerable.Repeat("/X0 Do\n", 200))),
-            FlateStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1 w\n", 1 << 14))), 2L << 20,
-                "/Type /XObject /Subtype /Form /BBox [0 0 612 792]"),
+            LineWidthOperators("/Type /XObject /Subtype /Form /BBox [0 0 612 792]"),
             .. Enumerable.Range(1, 3).Select(n => (object)(n == slowPage ? Page("/Resources << /XObject << /X0 5 0 R >> >>", "4 0 R") : Page("", "3 0 R")))]);
     }
 
@@ -95,6 +94,10 @@ public static class HostileCorpus
         Stream($"/Type /XObject /Subtype /Form /BBox [0 0 612 792] {resources}", Encoding.ASCII.GetBytes(operators));
 
     private static string Helvetica() => "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+
+    /// <summary>2 MiB of line-width operators in a 2 KiB deflated stream: slow to parse, light to hold.</summary>
+    private static byte[] LineWidthOperators(string dictionary = "") =>
+        FlateStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1 w\n", 1 << 14))), 2L << 20, dictionary);
 
     /// <summary>A content stream of <paramref name="block"/> repeated to <paramref name="inflatedBytes"/>, deflated.</summary>
     private static byte[] FlateStream(byte[] block, long inflatedBytes, string dictionary = "")
