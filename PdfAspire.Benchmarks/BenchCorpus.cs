@@ -18,6 +18,12 @@ public static class BenchCorpus
     public const string LatexBase = "texlive-latex-base-doc";
     public const string Pictures = "texlive-pictures-doc";
 
+    /// <summary>The small-document corpus: one page of text each, like an invoice's or a receipt's text layer.</summary>
+    public const string OnePageName = "one-page PDFs";
+
+    /// <summary>How many one-page documents the throughput rows read: enough for a steady state of a few seconds.</summary>
+    public const int OnePageCount = 3000;
+
     /// <summary>Larger documents are left out: one would dominate a run's time.</summary>
     private const long MaxBytes = 16 << 20;
 

@@ -8,7 +8,7 @@ using PdfAspire.Benchmarks.Quality;
 // were made from); `--corpus DIR` runs on the PDFs of a folder instead of Debian's texlive documentation; `--queue`
 // measures what each task and each idle process costs the Redis every worker shares; `--lanes` what a priority lane buys
 // a task behind a backlog; `--failover` what a Redis Cluster failover loses; `--startup` a new worker's first minute; `--large` one 3,000-page
-// document against the same pages as separate documents.
+// document against the same pages as separate documents; `--one-page` only the one-page documents and the per-task overhead.
 var smoke = args.Contains("--smoke");
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault()
     ?? Path.Combine(LocalSystem.RepositoryRoot, "BenchmarkResults");
@@ -57,12 +57,16 @@ if (args.Contains("--overhead"))
     Console.WriteLine(Report.OverheadSummary(await PipelineRuns.OverheadAsync(overheadOnly, onePagers, "one-page")));
     return;
 }
+(string Name, IReadOnlyList<CorpusDocument> Documents) small = (BenchCorpus.OnePageName, BenchCorpus.OnePagers(smoke ? 12 : BenchCorpus.OnePageCount));
 List<(string Name, IReadOnlyList<CorpusDocument> Documents)> corpora = userCorpus is not null
     ? [(userCorpus, BenchCorpus.FromDirectory(userCorpus))]
+    : args.Contains("--one-page")
+    ? [small]
     :
     [
         (BenchCorpus.LatexBase, BenchCorpus.FromPackage(BenchCorpus.LatexBase, smoke ? 4 : null)),
         (BenchCorpus.Pictures, BenchCorpus.FromPackage(BenchCorpus.Pictures, smoke ? 3 : null)),
+        small,
     ];
 foreach (var (name, documents) in corpora)
 {
@@ -83,10 +87,12 @@ var report = new Report(results, overhead, environment);
 var markdown = report.Markdown();
 Console.WriteLine();
 Console.WriteLine(markdown);
-await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
-await File.WriteAllTextAsync(Path.Combine(output, "benchmark.json"), report.Json());
+// The one-page run writes beside the full run's results, not over them.
+var file = args.Contains("--one-page") && userCorpus is null ? "one-page" : "benchmark";
+await File.WriteAllTextAsync(Path.Combine(output, $"{file}.md"), markdown);
+await File.WriteAllTextAsync(Path.Combine(output, $"{file}.json"), report.Json());
 var charts = report.Charts(output).Select(Path.GetFileName).ToList();
-Console.WriteLine($"Written: {output}/benchmark.md, benchmark.json, {string.Join(", ", charts)}");
+Console.WriteLine($"Written: {output}/{file}.md, {file}.json, {string.Join(", ", charts)}");
 if (smoke)
 {
     // Proves the quality run works too, on a handful of documents and one scan.
