@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmark: raw PdfPig, pdftotext and the whole pipeline on Debian's texlive-latex-base-doc PDFs, on this
+# Runs the benchmark: raw PdfPig, pdftotext and the whole pipeline on Debian's texlive documentation and one-page PDFs, on this
 # machine's cores. Prints the table and writes BenchmarkResults/benchmark.{md,json,png}. `./bench.sh --smoke` is quick.
 set -euo pipefail
 cd "$(dirname "$0")"
