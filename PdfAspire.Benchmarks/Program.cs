@@ -57,16 +57,16 @@ if (args.Contains("--overhead"))
     Console.WriteLine(Report.OverheadSummary(await PipelineRuns.OverheadAsync(overheadOnly, onePagers, "one-page")));
     return;
 }
-(string Name, IReadOnlyList<CorpusDocument> Documents) small = (BenchCorpus.OnePageName, BenchCorpus.OnePagers(smoke ? 12 : BenchCorpus.OnePageCount));
+(string Name, IReadOnlyList<CorpusDocument> Documents) Small() => (BenchCorpus.OnePageName, BenchCorpus.OnePagers(smoke ? 12 : BenchCorpus.OnePageCount));
 List<(string Name, IReadOnlyList<CorpusDocument> Documents)> corpora = userCorpus is not null
     ? [(userCorpus, BenchCorpus.FromDirectory(userCorpus))]
     : args.Contains("--one-page")
-    ? [small]
+    ? [Small()]
     :
     [
         (BenchCorpus.LatexBase, BenchCorpus.FromPackage(BenchCorpus.LatexBase, smoke ? 4 : null)),
         (BenchCorpus.Pictures, BenchCorpus.FromPackage(BenchCorpus.Pictures, smoke ? 3 : null)),
-        small,
+        Small(),
     ];
 foreach (var (name, documents) in corpora)
 {
