@@ -21,19 +21,45 @@ public sealed class RedisServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var portText = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
-        _process = Process.Start(new ProcessStartInfo(LocalCommands.RedisServer,
-            [.. LocalCommands.RedisServerArgs(portText, "", durable: false).Select(a => (string)a)])
+        // A free port is free only until someone binds it: another test class's server may take it first, and this one
+        // would then exit and leave its clients talking to that one, which its own tests may kill. So the server that
+        // answers must be this process, or another port is tried.
+        for (var attempt = 1; ; attempt++)
         {
-            RedirectStandardOutput = true,
-        })!;
-        Address = $"127.0.0.1:{portText}";
-        var options = ConfigurationOptions.Parse(Address);
-        options.AbortOnConnectFail = false;
-        options.AllowAdmin = true;
-        Connection = await ConnectionMultiplexer.ConnectAsync(options);
-        await Eventually.TrueAsync(async () => Connection.IsConnected && (await Connection.GetDatabase().PingAsync()) >= TimeSpan.Zero,
-            TimeSpan.FromSeconds(30), "redis-server to answer PING");
+            var portText = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
+            _process = Process.Start(new ProcessStartInfo(LocalCommands.RedisServer,
+                [.. LocalCommands.RedisServerArgs(portText, "", durable: false).Select(a => (string)a)])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            // Read, so that a server logging more than a pipe holds never blocks on its own output.
+            _process.OutputDataReceived += (_, _) => { };
+            _process.BeginOutputReadLine();
+            Address = $"127.0.0.1:{portText}";
+            var options = ConfigurationOptions.Parse(Address);
+            options.AbortOnConnectFail = false;
+            options.AllowAdmin = true;
+            Connection = await ConnectionMultiplexer.ConnectAsync(options);
+            await Eventually.TrueAsync(async () => _process.HasExited
+                    || (Connection.IsConnected && (await Connection.GetDatabase().PingAsync()) >= TimeSpan.Zero),
+                TimeSpan.FromSeconds(30), "redis-server to answer PING");
+            if (!_process.HasExited && await ServesAsync(_process.Id))
+            {
+                return;
+            }
+            await DisposeAsync();
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"redis-server did not get a port of its own in {attempt} attempts");
+            }
+        }
+    }
+
+    /// <summary>Whether the server answering on <see cref="Address"/> is the process <paramref name="processId"/>.</summary>
+    private async Task<bool> ServesAsync(int processId)
+    {
+        var info = await Server.InfoAsync("server");
+        return info.SelectMany(g => g).Any(e => e.Key == "process_id" && e.Value == processId.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Kills the server, as a crash or a lost node would: clients see it gone mid-conversation.</summary>
