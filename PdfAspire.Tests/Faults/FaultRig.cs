@@ -100,12 +100,22 @@ public sealed class FaultRig : IAsyncDisposable
     /// </summary>
     public async Task<BatchOutcome> WaitForBatchAsync(IReadOnlyCollection<string> ids, TimeSpan timeout)
     {
-        var outcome = await Eventually.ValueAsync(async () =>
+        BatchOutcome outcome;
+        try
         {
-            var stored = await StoredAsync(ids);
-            var dead = (await DeadLettersAsync()).Where(d => ids.Contains(d.Key)).ToDictionary();
-            return new BatchOutcome(stored, dead, await InQueueAsync());
-        }, o => o.Stored.Count + o.Dead.Count >= ids.Count && o.InQueue == 0, timeout, $"{ids.Count} tasks to end");
+            outcome = await Eventually.ValueAsync(async () =>
+            {
+                var stored = await StoredAsync(ids);
+                var dead = (await DeadLettersAsync()).Where(d => ids.Contains(d.Key)).ToDictionary();
+                return new BatchOutcome(stored, dead, await InQueueAsync());
+            }, o => o.Stored.Count + o.Dead.Count >= ids.Count && o.InQueue == 0, timeout, $"{ids.Count} tasks to end");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A batch that stops moving is the workers' story: CI once left 164 tasks pending after a Redis restart.
+            Assert.Fail($"{e.Message}\n{string.Join("\n", _workers.Select(w => $"--- a worker's last output:\n{w.Output[^Math.Min(w.Output.Length, 4000)..]}"))}");
+            throw;
+        }
         Assert.Empty(outcome.Stored.Keys.Intersect(outcome.Dead.Keys));
         return outcome;
     }
