@@ -27,8 +27,14 @@ fi
 # Browser tests regenerate the screenshots docs/operations.md shows of the admin in docs/screenshots.
 export TEST_RESULTS_DIR="${TEST_RESULTS_DIR:-$PWD/TestResults}"
 results="$TEST_RESULTS_DIR"
-dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@"
+mkdir -p "$results"
+if ! dotnet test PdfAspire.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@" 2>&1 | tee "$results/dotnet-test.log"; then
+  # A long run's failure scrolls far above its end, and CI may keep only the end: say it again there.
+  echo "== failed tests (repeated from above; the whole output is in $results/dotnet-test.log)"
+  awk '/^  Failed /{on=1} /^  (Passed|Skipped) |^\[xUnit|^Test Run /{on=0} on' "$results/dotnet-test.log"
+  exit 1
+fi
 
 echo "== benchmark, smoke mode (proves the benchmark works; figures on a tiny corpus mean nothing, and nothing is asserted)"
 dotnet run --project PdfAspire.Benchmarks -c "$CONFIGURATION" --no-build -- --smoke --output "$TEST_RESULTS_DIR/benchmark-smoke"
