@@ -111,6 +111,14 @@ public sealed class PipelineDriver : IDisposable
 
     public async Task<HashEntry[]> TaskRecordAsync(string taskId) => await Redis.HashGetAllAsync(Keys.Task(taskId));
 
+    /// <summary>
+    /// Waits until the task's record says <paramref name="status"/>. Ingest holds a result a moment before the worker's
+    /// acknowledgement writes "done": a record read as soon as the result is there may still say "processing".
+    /// </summary>
+    public Task WaitForStatusAsync(string taskId, string status, TimeSpan timeout) =>
+        Eventually.TrueAsync(async () => (string?)await Redis.HashGetAsync(Keys.Task(taskId), TaskRecordFields.Status) == status,
+            timeout, $"task {taskId}'s record to say {status}");
+
     /// <summary>Pauses consumption and waits until every live worker reports that it has stopped taking tasks.</summary>
     public async Task PauseAllWorkersAsync(TimeSpan timeout)
     {
