@@ -61,7 +61,10 @@ public sealed class RedisCluster : IAsyncDisposable
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}:\n{string.Join("\n", cluster.Nodes.Select(n => $"{n.Endpoint}: {n.Process.Output}"))}", e);
+            // The nodes that did start are stopped: nobody else holds this cluster to do it.
+            var output = string.Join("\n", cluster.Nodes.Select(n => $"{n.Endpoint}: {n.Process.Output}"));
+            await cluster.DisposeAsync();
+            throw new TimeoutException($"{e.Message}:\n{output}", e);
         }
         var create = cluster.RedisCli(cluster.Nodes[0].Port, ["--cluster", "create", .. cluster.Nodes.Select(n => n.Endpoint), "--cluster-replicas", "1", "--cluster-yes"]);
         if (create.ExitCode != 0)
