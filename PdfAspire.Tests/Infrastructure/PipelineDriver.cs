@@ -78,6 +78,24 @@ public sealed class PipelineDriver : IDisposable
 
     public Task EnqueueRawAsync(string payload) => Redis.ListLeftPushAsync(Keys.Pending, payload);
 
+    /// <summary>
+    /// Uploads each document, then queues them all into <paramref name="queue"/>'s lane in one push, so that a worker
+    /// waiting for work finds them together. Returns the task ids in the order of <paramref name="pdfs"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> QueueTogetherAsync(string queue, string prefix, params IEnumerable<byte[]> pdfs)
+    {
+        var tasks = new List<(string TaskId, string Json)>();
+        foreach (var pdf in pdfs)
+        {
+            var taskId = NewTaskId(prefix);
+            var key = $"{prefix}/{taskId}.pdf";
+            await UploadAsync(key, pdf);
+            tasks.Add((taskId, $$"""{"task_id":"{{taskId}}","object_key":"{{key}}"}"""));
+        }
+        await Redis.ListLeftPushAsync(new QueueKeys(queue).Pending, [.. tasks.Select(t => (RedisValue)t.Json)]);
+        return [.. tasks.Select(t => t.TaskId)];
+    }
+
     public async Task<StoredResult?> ResultAsync(string taskId)
     {
         using var response = await _stub.GetAsync($"/results/{Uri.EscapeDataString(taskId)}", TestContext.Current.CancellationToken);

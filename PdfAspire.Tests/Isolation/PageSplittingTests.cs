@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PdfAspire.TaskQueue;
 using PdfAspire.Testing;
 using PdfAspire.Tests.Infrastructure;
-using StackExchange.Redis;
 using worker::PdfAspire.Worker.Extraction;
 using worker::PdfAspire.Worker.Extraction.Isolation;
 
@@ -33,7 +32,7 @@ public sealed class PageSplittingTests(AppHostFixture system)
         // texlive's LaTeX source documentation: 1,221 pages.
         var pdf = await File.ReadAllBytesAsync(Path.Combine(Corpus.Root, "latex/base/source2e.pdf"), ct);
 
-        var taskId = (await QueueAsync(queue, "split", pdf))[0];
+        var taskId = (await system.Pipeline.QueueTogetherAsync(queue, "split", pdf))[0];
         var result = await Eventually.ValueAsync(() => system.Pipeline.ResultAsync(taskId), r => r is not null, Patience, "the long document's result");
 
         using var alone = ExtractorProcess.Start(new ExtractionSettings(5000, JoinHyphenatedWords: true, Ocr: null), 1024L << 20, NullLogger.Instance);
@@ -54,11 +53,11 @@ public sealed class PageSplittingTests(AppHostFixture system)
             ["WORKER_CONCURRENCY"] = "2",
         });
         // 2,000 pages that take minutes together: it keeps borrowing the other extractor for as long as this test runs.
-        var slow = (await QueueAsync(queue, "slow", HostileCorpus.Make("cpu_bomb")))[0];
+        var slow = (await system.Pipeline.QueueTogetherAsync(queue, "slow", HostileCorpus.Make("cpu_bomb")))[0];
         await Eventually.ValueAsync(async () => Exposition.Value(await worker.MetricsAsync(), "pdf_extraction_ranges_total", "extractor=\"borrowed\""),
             borrowed => borrowed > 0, Patience, "the long document to borrow the idle extractor");
 
-        var quick = (await QueueAsync(queue, "quick", Corpus.Generated("a document of its own")))[0];
+        var quick = (await system.Pipeline.QueueTogetherAsync(queue, "quick", Corpus.Generated("a document of its own")))[0];
         await Eventually.ValueAsync(() => system.Pipeline.ResultAsync(quick), r => r is not null, Patience, "the short document's result");
 
         // It took the borrowed extractor back after one range, not after the long document: that is still being read.
@@ -96,33 +95,18 @@ public sealed class PageSplittingTests(AppHostFixture system)
         await Eventually.TrueAsync(async () =>
         {
             var cutBefore = await CutAtDeadlineAsync();
-            var warmUps = await QueueAsync(queue, "splitwarmup", Corpus.Generated("one", "two"), Corpus.Generated("three", "four"));
+            var warmUps = await system.Pipeline.QueueTogetherAsync(queue, "splitwarmup", Corpus.Generated("one", "two"), Corpus.Generated("three", "four"));
             await Eventually.TrueAsync(async () => await EndedAsync(warmUps[0]) && await EndedAsync(warmUps[1]), Patience, "the warm-up documents to end");
             return worker.Extractors().Count == 2 && await CutAtDeadlineAsync() == cutBefore;
         }, Patience, "both extractors to read a warm-up document inside the deadline");
         var cutAfterWarmUp = await CutAtDeadlineAsync();
 
-        var taskId = (await QueueAsync(queue, "splitdeadline", HostileCorpus.OneSlowPage(slowPage)))[0];
+        var taskId = (await system.Pipeline.QueueTogetherAsync(queue, "splitdeadline", HostileCorpus.OneSlowPage(slowPage)))[0];
         await Eventually.TrueAsync(() => EndedAsync(taskId), Patience, "the document to end");
 
         Assert.Null(await system.Pipeline.ResultAsync(taskId));
         Assert.Contains("\"category\":\"timeout\"", (string?)await system.Redis.HashGetAsync(dead, taskId), StringComparison.Ordinal);
         // The extractor reading the slow page was killed at the deadline; the one that had finished its page was not.
         Assert.Equal(cutAfterWarmUp + 1, await CutAtDeadlineAsync());
-    }
-
-    /// <summary>Uploads each document, then queues them all in one push, so that a worker waiting for work finds them together.</summary>
-    private async Task<IReadOnlyList<string>> QueueAsync(string queue, string prefix, params byte[][] pdfs)
-    {
-        var tasks = new List<(string TaskId, string Json)>();
-        foreach (var pdf in pdfs)
-        {
-            var taskId = PipelineDriver.NewTaskId(prefix);
-            var key = $"split/{taskId}.pdf";
-            await system.Pipeline.UploadAsync(key, pdf);
-            tasks.Add((taskId, $$"""{"task_id":"{{taskId}}","object_key":"{{key}}"}"""));
-        }
-        await system.Redis.ListLeftPushAsync(new QueueKeys(queue).Pending, [.. tasks.Select(t => (RedisValue)t.Json)]);
-        return [.. tasks.Select(t => t.TaskId)];
     }
 }
