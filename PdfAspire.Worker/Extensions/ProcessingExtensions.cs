@@ -38,6 +38,7 @@ public static class ProcessingExtensions
         if (processing.Isolation == ExtractionIsolation.Process)
         {
             services.AddSingleton<IDocumentExtractor, ExtractorPool>();
+            services.AddHostedService<ExtractorStart>();
         }
         else
         {

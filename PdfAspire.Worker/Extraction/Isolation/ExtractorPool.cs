@@ -7,7 +7,8 @@ namespace PdfAspire.Worker.Extraction.Isolation;
 
 /// <summary>
 /// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): one long-lived extractor per slot of the
-/// worker's <see cref="WorkerCapacity"/>, started on first use and replaced whenever a document kills it. A document
+/// worker's <see cref="WorkerCapacity"/>, started once the worker has started (<see cref="ExtractorStart"/>), or by the
+/// first document that needs it if that comes sooner, and replaced whenever a document kills it. A document
 /// waits for a free extractor inside its own deadline; a long one also borrows the extractors no document is using
 /// (see <see cref="DocumentExtraction"/>).
 /// </summary>
@@ -39,6 +40,33 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
     }
 
     public IDisposable ExpectDocument() => _slots.ExpectDocument();
+
+    /// <summary>
+    /// Starts an extractor in every idle slot that has none yet, so that a new worker's first documents (and the slots
+    /// the first long one borrows) find them started rather than start them on their own time.
+    /// </summary>
+    public void StartExtractors()
+    {
+        var failed = false;
+        for (var taken = _slots.TakeUnstarted(); taken > 0; taken--)
+        {
+            ExtractorProcess? started = null;
+            try
+            {
+                started = failed ? null : Replace(null);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                // The slots stay empty: a document that takes one starts its extractor then, and fails as it would have.
+                LogNotStarted(e.Message);
+                failed = true;
+            }
+            finally
+            {
+                _slots.Return(started, lent: true);
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> on the slot's extractor (a new one if it has none, or it died), then gives the slot back.</summary>
     private async Task<T> OnSlotAsync<T>(ExtractorProcess? slot, bool lent, Func<ExtractorProcess, Task<T>> work)
@@ -105,4 +133,7 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Extractor process {ProcessId} started")]
     private partial void LogStarted(int processId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An extractor process could not be started ahead of the first documents: {Reason}")]
+    private partial void LogNotStarted(string reason);
 }

@@ -70,7 +70,28 @@ internal sealed class ExtractorSlots
     /// <summary>A slot lent for page ranges, once one is spare and no document waits for it.</summary>
     public Task<ExtractorProcess?> BorrowAsync(CancellationToken ct) => WaitAsync(_loans, ct);
 
-    /// <summary>Gives a slot back: <paramref name="lent"/> when it was borrowed (<see cref="BorrowAsync"/>), not a document's own.</summary>
+    /// <summary>
+    /// Takes the idle slots that have no extractor yet, from the next one on to the first that has one, for the pool to
+    /// start one in each and <see cref="Return"/> it (not lent). Returns how many it took.
+    /// </summary>
+    public int TakeUnstarted()
+    {
+        lock (_gate)
+        {
+            var taken = 0;
+            while (_idle.TryPeek(out var next) && next is null)
+            {
+                _idle.Pop();
+                taken++;
+            }
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// Gives a slot back: <paramref name="lent"/> when it was not a document's own (borrowed with <see cref="BorrowAsync"/>,
+    /// or taken with <see cref="TakeUnstarted"/>).
+    /// </summary>
     public void Return(ExtractorProcess? slot, bool lent)
     {
         lock (_gate)
