@@ -89,9 +89,10 @@ public sealed class PageSplittingTests(AppHostFixture system)
         async Task<bool> EndedAsync(string id) => await system.Redis.HashExistsAsync(dead, id) || await system.Pipeline.ResultAsync(id) is not null;
         async Task<double> CutAtDeadlineAsync() => Exposition.Value(await worker.MetricsAsync(), "pdf_extractor_exits_total", "reason=\"deadline\"");
 
-        // Both extractors start and read a document first, two documents at once: an extractor starts on first use,
-        // and a new one's first page can take seconds on a busy machine, so the document's fast pages below would race
-        // its deadline. A warm-up cut by the deadline leaves a new extractor to start again, so it is tried again.
+        // Both extractors read a document first, two documents at once: a new extractor's first page can take seconds
+        // on a busy machine (it may still be starting, as the worker has just started it), so the document's fast pages
+        // below would race its deadline. A warm-up cut by the deadline leaves a new extractor to start again, so it is
+        // tried again.
         await Eventually.TrueAsync(async () =>
         {
             var cutBefore = await CutAtDeadlineAsync();
