@@ -28,13 +28,13 @@ public static class LargeDocumentBenchmark
         var warmUp = (parts, "large-parts");
         var rows = new List<Measurement>();
         Console.WriteLine("large: the pages as separate documents…");
-        rows.Add(await PipelineRuns.ThroughputAsync(system, parts, "large-parts", 1, cores, warmUpOn: warmUp,
+        rows.Add(await PipelineRuns.ThroughputAsync(system, parts, "large-parts", 1, PipelineRuns.DefaultConcurrency, warmUpOn: warmUp,
             name: $"{parts.Count} separate documents"));
         Console.WriteLine("large: one long document, split into page ranges…");
-        rows.Add(await PipelineRuns.ThroughputAsync(system, [joined], "large-joined", 1, cores, warmUpOn: warmUp,
+        rows.Add(await PipelineRuns.ThroughputAsync(system, [joined], "large-joined", 1, PipelineRuns.DefaultConcurrency, warmUpOn: warmUp,
             name: "one long document, split (EXTRACTION_SPLIT_PAGES default)"));
         Console.WriteLine("large: one long document in one piece…");
-        rows.Add(await PipelineRuns.ThroughputAsync(system, [joined], "large-joined", 1, cores, warmUpOn: warmUp,
+        rows.Add(await PipelineRuns.ThroughputAsync(system, [joined], "large-joined", 1, PipelineRuns.DefaultConcurrency, warmUpOn: warmUp,
             settings: new Dictionary<string, string> { ["EXTRACTION_SPLIT_PAGES"] = "0" }, name: "one long document in one piece (EXTRACTION_SPLIT_PAGES=0)"));
 
         var report = Markdown(rows, cores, environment);

@@ -75,8 +75,15 @@ public static class PipelineRuns
 
     public const string NamePrefix = "pipeline: ";
 
+    /// <summary>The worker's default WORKER_CONCURRENCY: twice the extractors it keeps by default (one per core).</summary>
+    public static readonly int DefaultConcurrency = 2 * Environment.ProcessorCount;
+
+    /// <summary>A worker's extractors at <paramref name="concurrency"/>, by the worker's default.</summary>
+    public static int Extractors(int concurrency) => Math.Min(Environment.ProcessorCount, concurrency);
+
     public static string Name(int workers, int concurrency, bool isolated) =>
-        $"{NamePrefix}{workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}{(isolated ? "" : ", in-process extraction")}";
+        $"{NamePrefix}{workers} worker{(workers == 1 ? "" : "s")} × concurrency {concurrency}"
+        + (isolated ? $", {Extractors(concurrency)} extractor{(Extractors(concurrency) == 1 ? "" : "s")}" : ", in-process extraction");
 
     private static readonly StackExchange.Redis.RedisKey DeadLetters = new QueueKeys(QueueOptions.DefaultName).Dead;
 

@@ -73,7 +73,7 @@ public static class StartupBenchmark
     {
         await system.ResetAsync();
         var started = Stopwatch.StartNew();
-        await using var worker = await system.StartWorkerAsync(Environment.ProcessorCount, settings: build.Settings, executable: build.Executable);
+        await using var worker = await system.StartWorkerAsync(PipelineRuns.DefaultConcurrency, settings: build.Settings, executable: build.Executable);
         var ready = started.Elapsed;
 
         var first = Stopwatch.StartNew();
@@ -119,7 +119,7 @@ public static class StartupBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"# A new worker's first minute ({environment})");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"A fresh worker (concurrency {Environment.ProcessorCount}, isolated extractors, OCR off), then {documents.Count} texlive-latex-base-doc PDFs ({pages:N0} pages) twice: cold, then warm.");
+            $"A fresh worker (concurrency {PipelineRuns.DefaultConcurrency}, {PipelineRuns.Extractors(PipelineRuns.DefaultConcurrency)} isolated extractors, OCR off), then {documents.Count} texlive-latex-base-doc PDFs ({pages:N0} pages) twice: cold, then warm.");
         text.AppendLine();
         text.AppendLine("| build | start → ready, s | ready → first one-page task delivered, s | cold round, s | warm round, s | worker JIT, CPU-s (whole trial) | extractors' extra CPU cold over warm, s | worker CPU per page, warm, ms | extractor CPU per page, warm, ms |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -3,7 +3,7 @@ namespace PdfAspire.Benchmarks;
 /// <summary>Every throughput row for one corpus, on the same cores, in one run.</summary>
 public sealed record CorpusResult(string Corpus, IReadOnlyList<Measurement> Rows)
 {
-    public static readonly string DefaultPipelineName = PipelineRuns.Name(1, Environment.ProcessorCount, isolated: true);
+    public static readonly string DefaultPipelineName = PipelineRuns.Name(1, PipelineRuns.DefaultConcurrency, isolated: true);
 
     public Measurement Poppler => Rows.Single(r => r.Name == PopplerExtraction.Name);
 
@@ -45,7 +45,11 @@ public static class ThroughputRun
         rows.Add(Ideal(lone, cores));
 
         await PipelineRuns.UploadAsync(system, corpus, prefix);
-        (int Workers, int Concurrency)[] shapes = smoke ? [(1, cores)] : [.. new[] { (1, 1), (1, cores), (1, 2 * cores), (2, cores) }.Distinct()];
+        // Besides the default (twice as many tasks in flight as extractors), as many tasks as extractors: what the
+        // overlap of one task's download and submission with another's extraction buys.
+        (int Workers, int Concurrency)[] shapes = smoke
+            ? [(1, PipelineRuns.DefaultConcurrency)]
+            : [.. new[] { (1, 1), (1, cores), (1, PipelineRuns.DefaultConcurrency), (2, cores) }.Distinct()];
         foreach (var (workers, concurrency) in shapes)
         {
             Console.WriteLine($"{name}: pipeline, {workers} worker(s) × concurrency {concurrency}…");
@@ -54,8 +58,8 @@ public static class ThroughputRun
         if (!smoke)
         {
             // The default shape with every document read whole by one extractor: what page ranges buy (or cost) here.
-            Console.WriteLine($"{name}: pipeline, 1 worker × concurrency {cores}, documents in one piece (what page ranges change)…");
-            rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, 1, cores,
+            Console.WriteLine($"{name}: pipeline, the default shape, documents in one piece (what page ranges change)…");
+            rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, 1, PipelineRuns.DefaultConcurrency,
                 settings: new Dictionary<string, string> { ["EXTRACTION_SPLIT_PAGES"] = "0" }, name: WholeDocumentsName));
             Console.WriteLine($"{name}: pipeline, 1 worker × concurrency {cores}, extraction in-process (what isolation costs)…");
             rows.Add(await PipelineRuns.ThroughputAsync(system, corpus, prefix, 1, cores, isolated: false));
@@ -63,7 +67,7 @@ public static class ThroughputRun
         return new CorpusResult(name, rows);
     }
 
-    public static readonly string WholeDocumentsName = $"{PipelineRuns.Name(1, Environment.ProcessorCount, isolated: true)}, documents in one piece (EXTRACTION_SPLIT_PAGES=0)";
+    public static readonly string WholeDocumentsName = $"{CorpusResult.DefaultPipelineName}, documents in one piece (EXTRACTION_SPLIT_PAGES=0)";
 
     /// <summary>
     /// What <paramref name="cores"/> extractors would do if they scaled perfectly: each as fast per CPU-second as one

@@ -47,7 +47,7 @@ public static class QualityRun
         var corpus = documents.Select(d => d.Document).ToList();
         await system.ResetAsync();
         await PipelineRuns.UploadAsync(system, corpus, prefix);
-        await using var worker = await system.StartWorkerAsync(Environment.ProcessorCount, ocr: true);
+        await using var worker = await system.StartWorkerAsync(PipelineRuns.DefaultConcurrency, ocr: true);
         var db = system.Redis.GetDatabase();
         var watch = Stopwatch.StartNew();
         await db.ListLeftPushAsync(QueueOptions.DefaultName, [.. corpus.Select((d, i) => (StackExchange.Redis.RedisValue)PipelineRuns.TaskJson(prefix, i, d.Name))]);

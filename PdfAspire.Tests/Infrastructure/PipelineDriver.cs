@@ -118,14 +118,21 @@ public sealed class PipelineDriver : IDisposable
         Eventually.ValueAsync(() => ResultsAsync(taskIds), r => r.Count == taskIds.Count, timeout,
             $"{taskIds.Count} results at ingest");
 
-    public async Task<DeadLetter?> DeadLetterAsync(string taskId)
+    public Task<DeadLetter?> DeadLetterAsync(string taskId) => DeadLetterAsync(Keys, taskId);
+
+    public Task<DeadLetter> WaitForDeadLetterAsync(string taskId, TimeSpan timeout) => WaitForDeadLetterAsync(Keys, taskId, timeout);
+
+    /// <summary>The dead letter of <paramref name="taskId"/>, pushed to <paramref name="queue"/> (not the default lane).</summary>
+    public Task<DeadLetter> WaitForDeadLetterAsync(string queue, string taskId, TimeSpan timeout) => WaitForDeadLetterAsync(new QueueKeys(queue), taskId, timeout);
+
+    private async Task<DeadLetter?> DeadLetterAsync(QueueKeys keys, string taskId)
     {
-        var json = await Redis.HashGetAsync(Keys.Dead, taskId);
+        var json = await Redis.HashGetAsync(keys.Dead, taskId);
         return json.IsNull ? null : JsonSerializer.Deserialize((string)json!, TaskQueueJsonContext.Default.DeadLetter);
     }
 
-    public async Task<DeadLetter> WaitForDeadLetterAsync(string taskId, TimeSpan timeout) =>
-        (await Eventually.ValueAsync(() => DeadLetterAsync(taskId), d => d is not null, timeout, $"dead letter {taskId}"))!;
+    private async Task<DeadLetter> WaitForDeadLetterAsync(QueueKeys keys, string taskId, TimeSpan timeout) =>
+        (await Eventually.ValueAsync(() => DeadLetterAsync(keys, taskId), d => d is not null, timeout, $"dead letter {taskId}"))!;
 
     public async Task<HashEntry[]> TaskRecordAsync(string taskId) => await Redis.HashGetAllAsync(Keys.Task(taskId));
 
@@ -207,6 +214,13 @@ public sealed record StoredResult(
 
     public IReadOnlyList<float> OcrConfidences =>
         [.. Pages.Select(p => p.TryGetProperty("ocr_confidence", out var c) ? c.GetSingle() : 0f)];
+
+    /// <summary>From the attempt's start to the end of its extraction, as the worker reported them (its timings).</summary>
+    public TimeSpan StartToExtracted =>
+        Timestamp("completed_at") - Timestamp("started_at");
+
+    private DateTimeOffset Timestamp(string name) =>
+        DateTimeOffset.Parse(Request.GetProperty("timings").GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     private IEnumerable<JsonElement> Pages => Request.GetProperty("document").GetProperty("pages").EnumerateArray();
 }

@@ -29,7 +29,7 @@ public sealed class DocumentRunTests
         {
             readToken.SetResult(ct);
             return answer.Task.WaitAsync(ct);
-        }, CancellationToken.None);
+        }, firstLane: false, CancellationToken.None);
 
         // Bounded, so a run that no longer cancels its read fails here instead of hanging the suite.
         await run.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -42,7 +42,7 @@ public sealed class DocumentRunTests
     public async Task DroppedRun_FreesTheDocumentItRead()
     {
         var content = (RecyclableMemoryStream)Memory.GetStream("test", "%PDF-1.7"u8);
-        var run = Pipeline(new RecordingExtractor()).Start(_ => Task.FromResult(new DownloadedDocument(content, "hash", TimeSpan.Zero)), CancellationToken.None);
+        var run = Pipeline(new RecordingExtractor()).Start(_ => Task.FromResult(new DownloadedDocument(content, "hash", TimeSpan.Zero)), firstLane: false, CancellationToken.None);
 
         await run.DisposeAsync();
 
@@ -59,7 +59,7 @@ public sealed class DocumentRunTests
     [MemberData(nameof(ReadFailures))]
     public async Task DroppedRun_WhoseReadFailed_DisposesQuietly(Exception failure)
     {
-        var run = Pipeline(new RecordingExtractor()).Start(_ => Task.FromException<DownloadedDocument>(failure), CancellationToken.None);
+        var run = Pipeline(new RecordingExtractor()).Start(_ => Task.FromException<DownloadedDocument>(failure), firstLane: false, CancellationToken.None);
 
         var thrown = await Record.ExceptionAsync(async () => await run.DisposeAsync());
 
@@ -71,7 +71,7 @@ public sealed class DocumentRunTests
     {
         var content = (RecyclableMemoryStream)Memory.GetStream("test", "%PDF-1.7"u8);
         var extractor = new RecordingExtractor();
-        await using var run = Pipeline(extractor).Start(_ => Task.FromResult(new DownloadedDocument(content, "hash", TimeSpan.Zero)), CancellationToken.None);
+        await using var run = Pipeline(extractor).Start(_ => Task.FromResult(new DownloadedDocument(content, "hash", TimeSpan.Zero)), firstLane: false, CancellationToken.None);
 
         var processed = await run.ExtractAsync();
 
@@ -81,13 +81,13 @@ public sealed class DocumentRunTests
         Assert.False(content.CanRead);
     }
 
-    private static DocumentPipeline Pipeline(IDocumentExtractor extractor) => new(extractor, Options.Create(new ProcessingOptions()));
+    private static DocumentPipeline Pipeline(IDocumentExtractor extractor) => new(extractor, Options.Create(new ProcessingOptions()), TimeProvider.System);
 
     private sealed class RecordingExtractor : IDocumentExtractor
     {
         public int Calls { get; private set; }
 
-        public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
+        public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, DocumentDeadline deadline, bool firstLane)
         {
             Calls++;
             return Task.FromResult(new ExtractedPdf(1, [new PageResult(1, "text")], new PdfMetadata(null, null, null, null, null, null, null, null, "1.7")));

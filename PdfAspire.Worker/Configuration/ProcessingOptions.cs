@@ -6,11 +6,24 @@ namespace PdfAspire.Worker.Configuration;
 /// <summary>How the worker takes, limits and retries tasks. Every limit has a default that suits the guide's profiles.</summary>
 public sealed class ProcessingOptions
 {
-    /// <summary>Tasks processed at once by this worker; default: one per processor.</summary>
+    /// <summary>
+    /// Tasks this worker has in flight at once. Twice the extractors by default: while one task's PDF is downloaded or
+    /// its result submitted, another's keeps the extractor busy.
+    /// </summary>
     [ConfigurationKeyName("WORKER_CONCURRENCY")]
-    [SettingDefault("the processor count")]
-    [Range(1, 256, ErrorMessage = "WORKER_CONCURRENCY must be between 1 and 256 (default: the processor count).")]
-    public int Concurrency { get; set; } = Environment.ProcessorCount;
+    [SettingDefault("twice the processor count")]
+    [Range(1, 256, ErrorMessage = "WORKER_CONCURRENCY must be between 1 and 256 (default: twice the processor count).")]
+    public int Concurrency { get; set; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>
+    /// Extractor processes this worker keeps (one more with lanes in strict order, for the first lane). A task whose
+    /// PDF is read waits for a free one, and that wait does not count against DOCUMENT_TIMEOUT_SECONDS. Has no effect
+    /// with EXTRACTION_ISOLATION=none.
+    /// </summary>
+    [ConfigurationKeyName("EXTRACTOR_PROCESSES")]
+    [SettingDefault("the processor count, at most WORKER_CONCURRENCY")]
+    [Range(1, 256, ErrorMessage = "EXTRACTOR_PROCESSES must be between 1 and 256 (default: the processor count, at most WORKER_CONCURRENCY).")]
+    public int? ExtractorProcesses { get; set; }
 
     /// <summary>Document attempts (timeouts, parser faults, worker crashes) before a task becomes a dead letter.</summary>
     [ConfigurationKeyName("MAX_ATTEMPTS")]
@@ -49,7 +62,7 @@ public sealed class ProcessingOptions
     [Range(1, 1_000_000, ErrorMessage = "MAX_PAGES must be between 1 and 1000000 (default 5000).")]
     public int MaxPages { get; set; } = 5000;
 
-    /// <summary>Download plus extraction of one document; past it the attempt fails as <c>timeout</c>.</summary>
+    /// <summary>Download plus extraction of one document (not the wait for a free extractor); past it the attempt fails as <c>timeout</c>.</summary>
     [ConfigurationKeyName("DOCUMENT_TIMEOUT_SECONDS")]
     [Range(1, 3600, ErrorMessage = "DOCUMENT_TIMEOUT_SECONDS must be between 1 and 3600 (default 120).")]
     public int DocumentTimeoutSeconds { get; set; } = 120;

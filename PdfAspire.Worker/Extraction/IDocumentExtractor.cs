@@ -7,9 +7,13 @@ namespace PdfAspire.Worker.Extraction;
 public interface IDocumentExtractor
 {
     /// <param name="document">The PDF, already downloaded and within MAX_DOCUMENT_BYTES.</param>
-    /// <param name="ct">The document's deadline: once cancelled, the extraction must stop costing the worker anything.</param>
+    /// <param name="deadline">
+    /// Once its token is cancelled, the extraction must stop costing the worker anything. Paused while the document
+    /// waits for an extractor.
+    /// </param>
+    /// <param name="firstLane">The document is the first lane's, which may take the extractor kept for that lane.</param>
     /// <exception cref="TaskFailedException">The document failed, with the category that says why.</exception>
-    Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct);
+    Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, DocumentDeadline deadline, bool firstLane);
 
     /// <summary>
     /// A document is on its way (its download has started) and stays in progress until the result is disposed, at the

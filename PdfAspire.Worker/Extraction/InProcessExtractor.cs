@@ -12,8 +12,10 @@ public sealed class InProcessExtractor(IOptions<ProcessingOptions> options, IOpt
 {
     private readonly ExtractionSettings _settings = new(options.Value.MaxPages, text.Value.JoinHyphenatedWords, text.Value.Ocr);
 
-    public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
+    /// <summary>Every document runs at once, on the thread pool: there is no extractor to wait for.</summary>
+    public Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, DocumentDeadline deadline, bool firstLane)
     {
+        var ct = deadline.Token;
         // PdfPig checks the token only between pages; WaitAsync lets the deadline win even when one page never ends.
         return Task.Run(() => PdfExtractor.Extract(document.OpenRead(), _settings, ct), ct).WaitAsync(ct);
     }

@@ -11,26 +11,28 @@ namespace PdfAspire.Worker.Processing;
 public sealed record ProcessedDocument(ExtractedPdf Pdf, string Sha256, long SizeBytes, TimeSpan Download, TimeSpan Extraction);
 
 /// <summary>
-/// Reading plus extraction of one document under the per-document deadline, for the queue path and ProcessDocument
-/// alike, so both return the same text.
+/// Reading plus extraction of one document under the per-document deadline (<see cref="DocumentDeadline"/>), for the
+/// queue path and ProcessDocument alike, so both return the same text.
 /// </summary>
-public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<ProcessingOptions> options)
+public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<ProcessingOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Starts reading the document now, under its deadline; the caller may do other work (record the attempt) before
     /// it asks for the extraction. Disposing the run without extracting cancels the read and frees what it read.
     /// </summary>
-    public DocumentRun Start(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
+    /// <param name="read">The document's download, given the deadline's token.</param>
+    /// <param name="firstLane">The document is the first lane's: it may take the extractor kept for that lane.</param>
+    /// <param name="ct">Cancels the document whatever time it has left.</param>
+    public DocumentRun Start(Func<CancellationToken, Task<DownloadedDocument>> read, bool firstLane, CancellationToken ct)
     {
         var expected = extractor.ExpectDocument();
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(options.Value.DocumentTimeout);
-        return new DocumentRun(read(deadline.Token), deadline, expected, extractor, options.Value.DocumentTimeoutSeconds, ct);
+        var deadline = new DocumentDeadline(options.Value.DocumentTimeout, time, ct);
+        return new DocumentRun(read(deadline.Token), deadline, firstLane, expected, extractor, options.Value.DocumentTimeoutSeconds, ct);
     }
 
     public async Task<ProcessedDocument> RunAsync(Func<CancellationToken, Task<DownloadedDocument>> read, CancellationToken ct)
     {
-        await using var run = Start(read, ct);
+        await using var run = Start(read, firstLane: false, ct);
         return await run.ExtractAsync();
     }
 }
@@ -38,7 +40,8 @@ public sealed class DocumentPipeline(IDocumentExtractor extractor, IOptions<Proc
 /// <summary>One document on its way through <see cref="DocumentPipeline"/>: read started, extraction on request.</summary>
 public sealed class DocumentRun(
     Task<DownloadedDocument> reading,
-    CancellationTokenSource deadline,
+    DocumentDeadline deadline,
+    bool firstLane,
     IDisposable expected,
     IDocumentExtractor extractor,
     int timeoutSeconds,
@@ -54,12 +57,12 @@ public sealed class DocumentRun(
         {
             document = await reading;
             var started = Stopwatch.GetTimestamp();
-            var pdf = await extractor.ExtractAsync(document, deadline.Token);
+            var pdf = await extractor.ExtractAsync(document, deadline, firstLane);
             var processed = new ProcessedDocument(pdf, document.Sha256, document.SizeBytes, document.Duration, Stopwatch.GetElapsedTime(started));
             document.Dispose();
             return processed;
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.HasPassed && !ct.IsCancellationRequested)
         {
             // An in-process extraction may still be running: its pooled buffers are left to the GC rather than
             // reused under it. (An extractor process has been killed by now.)

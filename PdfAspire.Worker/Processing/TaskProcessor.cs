@@ -27,6 +27,7 @@ public sealed partial class TaskProcessor(
     ServedBuckets buckets,
     OutcomeWriter outcomes,
     WorkerLanes lanes,
+    WorkerCapacity capacity,
     TimeProvider clock,
     ILogger<TaskProcessor> logger)
 {
@@ -51,7 +52,7 @@ public sealed partial class TaskProcessor(
         // The S3 GET needs nothing from the attempt record, so it runs while Redis writes that: one round trip less
         // per task. Extraction still waits for the attempt check below.
         var beginning = fetched.BeginAttemptAsync(startedAt);
-        await using var run = pipeline.Start(ct => reader.DownloadAsync(task.Bucket, task.ObjectKey, ct), abort);
+        await using var run = pipeline.Start(ct => reader.DownloadAsync(task.Bucket, task.ObjectKey, ct), capacity.IsFirstLane(fetched.Lane), abort);
         var attempt = await beginning;
         if (attempt.ConflictsWith is { } recorded)
         {

@@ -67,10 +67,10 @@ public sealed partial class ExtractorPool
                     // heard of the deadline; the document's own token already has.
                     if (ct.IsCancellationRequested || plan.StopBorrowing.IsCancellationRequested)
                     {
-                        pool._slots.Return(slot, lent: true);
+                        pool._slots.Return(slot, SlotHolder.Loan);
                         break;
                     }
-                    helpers.Add(pool.OnSlotAsync(slot, lent: true, e => ExtractRangesAsync(e, plan, lent: true)));
+                    helpers.Add(pool.OnSlotAsync(slot, SlotHolder.Loan, e => ExtractRangesAsync(e, plan, lent: true)));
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

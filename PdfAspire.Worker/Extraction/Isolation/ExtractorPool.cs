@@ -6,11 +6,11 @@ using PdfAspire.Worker.Telemetry;
 namespace PdfAspire.Worker.Extraction.Isolation;
 
 /// <summary>
-/// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): one long-lived extractor per slot of the
-/// worker's <see cref="WorkerCapacity"/>, started once the worker has started (<see cref="ExtractorStart"/>), or by the
-/// first document that needs it if that comes sooner, and replaced whenever a document kills it. A document
-/// waits for a free extractor inside its own deadline; a long one also borrows the extractors no document is using
-/// (see <see cref="DocumentExtraction"/>).
+/// Extraction in child processes (EXTRACTION_ISOLATION=process, the default): the worker's
+/// <see cref="WorkerCapacity.Extractors"/> long-lived extractors, started once the worker has started
+/// (<see cref="ExtractorStart"/>), or by the first document that needs one if that comes sooner, and replaced whenever
+/// a document kills one. A document waits for a free extractor with its deadline paused (the worker has more tasks in
+/// flight than extractors); a long one also borrows the extractors no document is using (see <see cref="DocumentExtraction"/>).
 /// </summary>
 public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
 {
@@ -30,13 +30,19 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         {
             ExtractorProcess.RemoveFoldersOfGoneWorkers();
         }
-        _slots = new ExtractorSlots(capacity.Total);
+        _slots = new ExtractorSlots(capacity.Extractors, capacity.Reserved);
     }
 
-    public async Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, CancellationToken ct)
+    public async Task<ExtractedPdf> ExtractAsync(DownloadedDocument document, DocumentDeadline deadline, bool firstLane)
     {
-        var slot = await _slots.TakeAsync(ct);
-        return await OnSlotAsync(slot, lent: false, own => new DocumentExtraction(this, document.Content, ct).RunAsync(own));
+        var holder = firstLane ? SlotHolder.FirstLaneDocument : SlotHolder.Document;
+        ExtractorProcess? slot;
+        using (deadline.Pause())
+        {
+            slot = await _slots.TakeAsync(holder, deadline.Token);
+        }
+        var ct = deadline.Token;
+        return await OnSlotAsync(slot, holder, own => new DocumentExtraction(this, document.Content, ct).RunAsync(own));
     }
 
     public IDisposable ExpectDocument() => _slots.ExpectDocument();
@@ -63,13 +69,13 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
             }
             finally
             {
-                _slots.Return(started, lent: true);
+                _slots.Return(started, SlotHolder.Loan);
             }
         }
     }
 
     /// <summary>Runs <paramref name="work"/> on the slot's extractor (a new one if it has none, or it died), then gives the slot back.</summary>
-    private async Task<T> OnSlotAsync<T>(ExtractorProcess? slot, bool lent, Func<ExtractorProcess, Task<T>> work)
+    private async Task<T> OnSlotAsync<T>(ExtractorProcess? slot, SlotHolder holder, Func<ExtractorProcess, Task<T>> work)
     {
         ExtractorProcess? extractor = null;
         try
@@ -79,7 +85,7 @@ public sealed partial class ExtractorPool : IDocumentExtractor, IDisposable
         }
         finally
         {
-            _slots.Return(extractor is { IsAlive: true } ? extractor : Retire(extractor), lent);
+            _slots.Return(extractor is { IsAlive: true } ? extractor : Retire(extractor), holder);
         }
     }
 
