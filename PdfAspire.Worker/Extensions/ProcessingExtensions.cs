@@ -28,8 +28,9 @@ public static class ProcessingExtensions
         });
         services.AddSingleton(new RecyclableMemoryStreamManager(new RecyclableMemoryStreamManager.Options
         {
-            // Pool up to twice the concurrency's worth of typical (<= 16 MiB) documents; larger ones are not pooled.
-            MaximumLargePoolFreeBytes = 2L * processing.Concurrency * (16 << 20),
+            // Pool a typical (<= 16 MiB) document for each task in flight, two per core by default; larger ones are
+            // not pooled.
+            MaximumLargePoolFreeBytes = processing.Concurrency * (16L << 20),
             MaximumSmallPoolFreeBytes = 64L << 20,
         }));
         services.AddSingleton<WorkerMetrics>();
