@@ -58,7 +58,9 @@ public sealed class ExtractorShareTests(AppHostFixture system)
             ["DOCUMENT_TIMEOUT_SECONDS"] = $"{timeoutSeconds}",
             ["MAX_ATTEMPTS"] = "1",
         });
-        await Eventually.ValueAsync(() => Task.FromResult(worker.Extractors()), e => e.Count == 1, Patience, "the extractor");
+        // A document first, so that the extractor has started and settled: from then on it uses CPU only to parse.
+        var warmUp = await system.Pipeline.QueueTogetherAsync(queue, "extractorwarmup", Corpus.Generated("warm-up"));
+        await system.Pipeline.WaitForResultsAsync(warmUp, Patience);
         var idleCpu = worker.ExtractorCpuSeconds();
 
         var endless = await system.Pipeline.QueueTogetherAsync(queue, "endless", HostileCorpus.Make("cpu_bomb"), HostileCorpus.Make("cpu_bomb"));

@@ -44,6 +44,7 @@ public sealed class DocumentDeadlineTests
         time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.True(deadline.HasPassed);
+        Assert.Equal(TimeSpan.FromMinutes(5), deadline.Paused);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class DocumentDeadline : IDisposable
     private readonly TimeProvider _time;
     private TimeSpan _left;
     private long _runningSince;
+    private long _pausedSince;
 
     /// <param name="limit">DOCUMENT_TIMEOUT_SECONDS.</param>
     /// <param name="time">The clock the limit runs on.</param>
@@ -29,15 +30,19 @@ public sealed class DocumentDeadline : IDisposable
     /// <summary>Whether the time is up (as opposed to the document being cancelled).</summary>
     public bool HasPassed => _clock.IsCancellationRequested;
 
+    /// <summary>How long the clock was stopped, all pauses together: the document's wait for an extractor.</summary>
+    public TimeSpan Paused { get; private set; }
+
     /// <summary>
     /// Stops the clock until the result is disposed. Called by the document's own flow, one pause at a time; a
     /// deadline already passed stays passed.
     /// </summary>
     public IDisposable Pause()
     {
-        _left -= _time.GetElapsedTime(_runningSince);
+        _pausedSince = _time.GetTimestamp();
+        _left -= _time.GetElapsedTime(_runningSince, _pausedSince);
         _clock.CancelAfter(Timeout.InfiniteTimeSpan);
-        return new Paused(this);
+        return new StoppedClock(this);
     }
 
     /// <summary>Cancels the document now (nobody will extract it).</summary>
@@ -46,6 +51,7 @@ public sealed class DocumentDeadline : IDisposable
     private void Resume()
     {
         _runningSince = _time.GetTimestamp();
+        Paused += _time.GetElapsedTime(_pausedSince, _runningSince);
         _clock.CancelAfter(_left > TimeSpan.Zero ? _left : TimeSpan.Zero);
     }
 
@@ -55,7 +61,7 @@ public sealed class DocumentDeadline : IDisposable
         _clock.Dispose();
     }
 
-    private sealed class Paused(DocumentDeadline deadline) : IDisposable
+    private sealed class StoppedClock(DocumentDeadline deadline) : IDisposable
     {
         private int _resumed;
 

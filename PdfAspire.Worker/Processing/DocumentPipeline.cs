@@ -7,7 +7,7 @@ using PdfAspire.Worker.Storage;
 
 namespace PdfAspire.Worker.Processing;
 
-/// <summary>What one document yields, with what it cost.</summary>
+/// <summary>What one document yields, with what it cost (<paramref name="Extraction"/>: not its wait for an extractor).</summary>
 public sealed record ProcessedDocument(ExtractedPdf Pdf, string Sha256, long SizeBytes, TimeSpan Download, TimeSpan Extraction);
 
 /// <summary>
@@ -58,7 +58,8 @@ public sealed class DocumentRun(
             document = await reading;
             var started = Stopwatch.GetTimestamp();
             var pdf = await extractor.ExtractAsync(document, deadline, firstLane);
-            var processed = new ProcessedDocument(pdf, document.Sha256, document.SizeBytes, document.Duration, Stopwatch.GetElapsedTime(started));
+            var processed = new ProcessedDocument(pdf, document.Sha256, document.SizeBytes, document.Duration,
+                Stopwatch.GetElapsedTime(started) - deadline.Paused);
             document.Dispose();
             return processed;
         }
