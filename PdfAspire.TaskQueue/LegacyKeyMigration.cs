@@ -28,7 +28,7 @@ public sealed partial class LegacyKeyMigration(IConnectionMultiplexer redis, Que
                 {
                     await MigrateAsync();
                 }
-                catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                catch (Exception e) when (RedisFailure.IsOutage(e))
                 {
                     LogFailed(e.Message);
                 }

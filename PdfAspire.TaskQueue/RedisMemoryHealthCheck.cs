@@ -23,7 +23,7 @@ public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis,
                 ? HealthCheckResult.Unhealthy(problem)
                 : HealthCheckResult.Healthy($"{RedisMemory.SafePolicy}, {Describe(memory)}");
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             return HealthCheckResult.Unhealthy("Redis did not answer INFO memory");
         }
@@ -53,7 +53,7 @@ public sealed partial class RedisMemoryHealthCheck(IConnectionMultiplexer redis,
                 LogSafe(described);
             }
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             LogUnread(e.Message);
         }

@@ -43,7 +43,7 @@ public sealed class ReplicaAcknowledgement(IConnectionMultiplexer redis)
             var acknowledged = (long)await redis.GetServer(endpoint).ExecuteAsync("WAIT", 1, (long)Timeout.TotalMilliseconds);
             return (acknowledged > 0, acknowledged);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             // The write went through, but whether a replica has it is unknown: not confirmed.
             return (false, 0);

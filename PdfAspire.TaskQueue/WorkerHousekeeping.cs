@@ -61,7 +61,7 @@ public sealed partial class WorkerHousekeeping(
             await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_queue.Keys.Control),
                 (_, message) => pause.Set(message == PauseNote.PausedMessage));
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             // The client subscribes again when the connection comes back; heartbeats carry the flag meanwhile.
             LogFailed(e.Message);

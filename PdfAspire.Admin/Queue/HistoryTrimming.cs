@@ -1,5 +1,4 @@
 using PdfAspire.TaskQueue;
-using StackExchange.Redis;
 
 namespace PdfAspire.Admin.Queue;
 
@@ -24,7 +23,7 @@ public sealed partial class HistoryTrimming(QueueLanes lanes, ILogger<HistoryTri
                 {
                     await lane.Retention.TrimAsync(trimmer, Budget);
                 }
-                catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                catch (Exception e) when (RedisFailure.IsOutage(e))
                 {
                     LogFailed(lane.Name, e.Message);
                 }

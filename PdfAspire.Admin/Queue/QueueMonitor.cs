@@ -1,5 +1,4 @@
 using PdfAspire.TaskQueue;
-using StackExchange.Redis;
 
 namespace PdfAspire.Admin.Queue;
 
@@ -66,7 +65,7 @@ public sealed partial class QueueMonitor(QueueInsights insights, ILogger<QueueMo
             var workers = await insights.WorkersAsync();
             return new QueueSnapshot(await insights.CountsAsync(workers), workers, DateTimeOffset.UtcNow, await insights.RedisUsageAsync());
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             LogReadFailed(e.Message);
             return Current with { Error = "Redis is unreachable; the figures below are the last ones read." };

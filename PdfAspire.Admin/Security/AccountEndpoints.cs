@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using StackExchange.Redis;
+using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Admin.Security;
 
@@ -26,7 +26,7 @@ public static class AccountEndpoints
             {
                 (result, principal) = await signIn.SignInAsync(user, password, address, user is { } named && devices.IsKnown(context, named));
             }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            catch (Exception e) when (RedisFailure.IsOutage(e))
             {
                 // Attempts are counted in Redis: without it, no sign-in is checked at all.
                 return Results.LocalRedirect($"{SignInPath}?error=unavailable&returnUrl={Uri.EscapeDataString(LocalOnly(returnUrl))}");

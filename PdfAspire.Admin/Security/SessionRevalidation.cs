@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using StackExchange.Redis;
+using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Admin.Security;
 
@@ -22,7 +22,7 @@ public sealed class SessionRevalidation(ILoggerFactory loggers, IServiceScopeFac
         {
             return await scope.ServiceProvider.GetRequiredService<AdminSessions>().IsActiveAsync(authenticationState.User);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             // A Redis outage is not a sign-out; the next check decides.
             return true;
@@ -38,7 +38,7 @@ public sealed class SessionRevalidation(ILoggerFactory loggers, IServiceScopeFac
         {
             active = context.Principal is { } user && await sessions.IsActiveAsync(user);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             active = false;
         }

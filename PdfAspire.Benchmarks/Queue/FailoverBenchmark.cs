@@ -84,7 +84,7 @@ public static class FailoverBenchmark
                         unavailable = DateTimeOffset.UtcNow - at;
                     }
                 }
-                catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                catch (Exception e) when (RedisFailure.IsOutage(e))
                 {
                     Interlocked.Increment(ref refused);
                     await Task.Delay(50);

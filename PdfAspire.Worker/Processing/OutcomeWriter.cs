@@ -1,3 +1,4 @@
+using PdfAspire.TaskQueue;
 using StackExchange.Redis;
 
 namespace PdfAspire.Worker.Processing;
@@ -70,6 +71,7 @@ public sealed partial class OutcomeWriter(ILogger<OutcomeWriter> logger)
     public static bool IsRedisAway(Exception e) => e switch
     {
         RedisConnectionException or RedisTimeoutException => true,
+        _ when RedisFailure.IsTornConnection(e) => true,
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)

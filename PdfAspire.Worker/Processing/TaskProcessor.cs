@@ -7,7 +7,6 @@ using PdfAspire.Worker.Ingest;
 using PdfAspire.Worker.Queue;
 using PdfAspire.Worker.Storage;
 using PdfAspire.Worker.Telemetry;
-using StackExchange.Redis;
 
 namespace PdfAspire.Worker.Processing;
 
@@ -99,7 +98,7 @@ public sealed partial class TaskProcessor(
             LogAbandoned(task.ObjectKey);
             return null;
         }
-        catch (Exception e) when (e is not (OperationCanceledException or RedisException or RedisTimeoutException))
+        catch (Exception e) when (e is not OperationCanceledException && !RedisFailure.IsOutage(e))
         {
             // Anything else thrown while handling the document (the parser's stack guard, out of memory, a bug) is a
             // parser crash: retried with backoff and counted, never left stuck in the processing list.

@@ -3,7 +3,6 @@ using PdfAspire.TaskQueue;
 using PdfAspire.Worker.Configuration;
 using PdfAspire.Worker.Processing;
 using PdfAspire.Worker.Telemetry;
-using StackExchange.Redis;
 
 namespace PdfAspire.Worker.Queue;
 
@@ -45,7 +44,7 @@ public sealed partial class LeaseKeeper(
                     await lane.Housekeeping.TickAsync(this, options.Value.LeaseTimeout);
                     metrics.SetQueueLength(lane.Name, lane.Housekeeping.PendingLength);
                 }
-                catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                catch (Exception e) when (RedisFailure.IsOutage(e))
                 {
                     LogFailed(lane.Name, e.Message);
                 }

@@ -123,8 +123,7 @@ public sealed partial class QueueConsumer(
             await Task.Delay(TakeWait, stoppingToken);
             return null;
         }
-        // RedisTimeoutException is a TimeoutException, not a RedisException.
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             if (State != ConsumerState.RedisUnavailable)
             {
@@ -185,7 +184,7 @@ public sealed partial class QueueConsumer(
                 }
             }
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             // Redis went away between tasks: the slot goes back to the main loop, which waits for it. Anything this
             // slot held is in the processing list still, returned by the stray check or the drain.
@@ -223,7 +222,7 @@ public sealed partial class QueueConsumer(
             {
                 break;
             }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            catch (Exception e) when (RedisFailure.IsOutage(e))
             {
                 // Redis away or full: the main loop says so in the state and the log; this slot waits and tries again.
                 await Task.Delay(TakeWait, CancellationToken.None);
@@ -313,7 +312,7 @@ public sealed partial class QueueConsumer(
             }
             LogDrained(finished, running.Length - finished, returned);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             // The lease will expire and another worker's reaper will return the tasks.
             LogReleaseFailed(e.Message);

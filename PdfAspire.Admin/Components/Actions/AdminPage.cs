@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using StackExchange.Redis;
+using PdfAspire.TaskQueue;
 
 namespace PdfAspire.Admin.Components.Actions;
 
@@ -28,7 +28,7 @@ public abstract class AdminPage : ComponentBase
             RedisProblem = null;
             return true;
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.IsOutage(e))
         {
             RedisProblem = $"Redis did not answer while {doing}; nothing was changed by this attempt. Try again in a moment.";
             if (notify)
