@@ -23,7 +23,7 @@ public sealed class WorkerCapacity(IOptions<ProcessingOptions> options, QueueLan
     /// <summary>Extractor processes, the one kept for the first lane included.</summary>
     public int Extractors => (options.Value.ExtractorProcesses ?? Math.Min(Environment.ProcessorCount, Shared)) + Reserved;
 
-    /// <summary>Extractors kept for the first lane's documents: 1 with the reserved slot, else 0.</summary>
+    /// <summary>Task slots, and extractors, kept for the first lane alone: 1 with lanes in strict order, else 0.</summary>
     public int Reserved => ReservesFirstLane ? 1 : 0;
 
     /// <summary>Whether a document from <paramref name="lane"/> may take the extractor kept for the first lane.</summary>
