@@ -46,13 +46,14 @@ public static class HostileCorpus
 
     /// <summary>
     /// Three pages, all empty but <paramref name="slowPage"/>, which draws a form of the cpu bomb's 2 MiB of operators
-    /// 200 times: each drawing parses the form again, so that one page takes seconds, in the memory of one form.
+    /// 2,000 times: each drawing parses the form again, so that one page takes far longer than any test's deadline
+    /// (drawn 200 times it took under 3 s on a quick machine, and a 3 s deadline missed it), in the memory of one form.
     /// </summary>
     public static byte[] OneSlowPage(int slowPage)
     {
         var kids = string.Join(' ', Enumerable.Range(6, 3).Select(n => $"{n} 0 R"));
         return Build([Catalog(), $"<< /Type /Pages /Kids [{kids}] /Count 3 >>", Content("BT ET"),
-            Content(string.Concat(Enumerable.Repeat("/X0 Do\n", 200))),
+            Content(string.Concat(Enumerable.Repeat("/X0 Do\n", 2_000))),
             LineWidthOperators("/Type /XObject /Subtype /Form /BBox [0 0 612 792]"),
             .. Enumerable.Range(1, 3).Select(n => (object)(n == slowPage ? Page("/Resources << /XObject << /X0 5 0 R >> >>", "4 0 R") : Page("", "3 0 R")))]);
     }
