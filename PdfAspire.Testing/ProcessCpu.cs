@@ -10,6 +10,19 @@ public static class ProcessCpu
 
     public static double Seconds(int pid) => Sum(pid, 11, 12);
 
+    /// <summary>As <see cref="Seconds"/>, or null once the process has exited (a listed child may be gone a moment later).</summary>
+    public static double? TrySeconds(int pid)
+    {
+        try
+        {
+            return Seconds(pid);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>What the process's children used, counted once each has exited and been waited for (pdftotext runs).</summary>
     public static double ReapedChildrenSeconds(int pid) => Sum(pid, 13, 14);
 
