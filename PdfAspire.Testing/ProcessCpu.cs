@@ -17,7 +17,7 @@ public static class ProcessCpu
         {
             return Seconds(pid);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (IOException)
         {
             return null;
         }
