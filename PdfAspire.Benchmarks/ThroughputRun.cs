@@ -9,7 +9,8 @@ public sealed record CorpusResult(string Corpus, IReadOnlyList<Measurement> Rows
 
     public Measurement LoneExtractor => Rows.Single(r => r.Name == SingleExtractor.Name(1));
 
-    public Measurement Ideal => Rows.Single(r => r.Computed);
+    /// <summary>The ideal scaling row; null when the lone extractor's CPU was too little for the clock to see.</summary>
+    public Measurement? Ideal => Rows.SingleOrDefault(r => r.Computed);
 
     public Measurement DefaultPipeline => Rows.Single(r => r.Name == DefaultPipelineName);
 
@@ -42,7 +43,10 @@ public static class ThroughputRun
         rows.Add(lone);
         Console.WriteLine($"{name}: {cores} extractor processes…");
         rows.Add(await SingleExtractor.RunAsync(corpus, cores));
-        rows.Add(Ideal(lone, cores));
+        if (Ideal(lone, cores) is { } ideal)
+        {
+            rows.Add(ideal);
+        }
 
         await PipelineRuns.UploadAsync(system, corpus, prefix);
         // Besides the default (twice as many tasks in flight as extractors), as many tasks as extractors: what the
@@ -72,10 +76,17 @@ public static class ThroughputRun
     /// <summary>
     /// What <paramref name="cores"/> extractors would do if they scaled perfectly: each as fast per CPU-second as one
     /// alone, every core busy, nothing else running. No pipeline can beat it; the default shape is held to 0.9 × it.
+    /// Null when the extractor's CPU read zero: a few tiny documents take less than one tick of the CPU clock (10 ms),
+    /// and an infinite ideal would mean nothing.
     /// </summary>
-    private static Measurement Ideal(Measurement lone, int cores)
+    private static Measurement? Ideal(Measurement lone, int cores)
     {
-        var pagesPerCpuSecond = lone.Pages / lone.CpuSeconds[Measurement.ExtractorCpu];
+        var cpuSeconds = lone.CpuSeconds[Measurement.ExtractorCpu];
+        if (cpuSeconds <= 0)
+        {
+            return null;
+        }
+        var pagesPerCpuSecond = lone.Pages / cpuSeconds;
         return new Measurement($"ideal: {cores} cores × one extractor's {pagesPerCpuSecond:0} pages per CPU-second", lone.Documents, lone.Pages,
             lone.Bytes, TimeSpan.FromSeconds(lone.Pages / (cores * pagesPerCpuSecond)))
         {
