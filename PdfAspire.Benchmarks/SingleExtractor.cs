@@ -31,12 +31,19 @@ public static class SingleExtractor
         var extractors = Enumerable.Range(0, processes).Select(_ => ExtractorProcess.Start(Settings, 1024L << 20, NullLogger.Instance)).ToList();
         try
         {
-            // Warm-up, as for the other rows: JIT and font tables, in every process.
+            // Warm-up, as for the other rows: JIT and font tables, in every process. A document the extractor refuses
+            // (a scan with OCR off, an encrypted one: a folder given with --corpus may hold any) warms it up too.
             await Task.WhenAll(extractors.Select(async e =>
             {
                 foreach (var document in corpus.Take(WarmUpDocuments))
                 {
-                    await e.ExtractAsync(document.Content, CancellationToken.None);
+                    try
+                    {
+                        await e.ExtractAsync(document.Content, CancellationToken.None);
+                    }
+                    catch (TaskFailedException)
+                    {
+                    }
                 }
             }));
             var cpuBefore = extractors.Sum(e => ProcessCpu.Seconds(e.ProcessId));
