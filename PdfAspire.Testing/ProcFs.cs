@@ -32,6 +32,19 @@ public static class ProcFs
     /// <summary>The process's children now: each of its threads lists those it started.</summary>
     public static IReadOnlyList<int> Children(int processId) =>
         [.. Directory.EnumerateDirectories($"/proc/{processId}/task")
-            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .SelectMany(ChildrenOfThread)
             .Select(id => int.Parse(id, CultureInfo.InvariantCulture))];
+
+    /// <summary>A thread that ended after the listing has no children file left, and no children either.</summary>
+    private static string[] ChildrenOfThread(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
 }

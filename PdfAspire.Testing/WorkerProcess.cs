@@ -162,7 +162,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The worker's child processes now (its extractors).</summary>
     public IReadOnlyList<int> Extractors() => ProcFs.Children(_process.Id);
 
-    public double ExtractorCpuSeconds() => Extractors().Sum(ProcessCpu.Seconds);
+    /// <summary>The extractors' CPU so far; one that ended since the listing counts no more.</summary>
+    public double ExtractorCpuSeconds() => Extractors().Sum(id => ProcessCpu.TrySeconds(id) ?? 0);
 
     /// <summary>The highest peak of any one of its extractor processes.</summary>
     public long LargestExtractorPeakRssBytes() => Extractors().Select(ProcFs.PeakResidentBytes).DefaultIfEmpty().Max();
